@@ -1,0 +1,21 @@
+//! modempool: the controller of a rack of GSM modems holding SIM cards, renting their numbers
+//! out one at a time to receive one-time codes by SMS.
+//!
+//! Map of the crate (each module opens with what it owns):
+//! - [`pdu`]: the SMS PDU codec (TS 23.040 / TS 23.038), pure, no I/O.
+//! - [`cli`]: the command-line commands; `main.rs` only parses arguments and calls these.
+//! - [`proto`]: the generated protobuf types of `proto/modempool/v1`.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod pdu;
+
+/// Protobuf and gRPC types generated from `proto/modempool/v1` at build time.
+pub mod proto {
+    /// Package `modempool.v1`.
+    #[allow(missing_docs, clippy::all)]
+    pub mod v1 {
+        tonic::include_proto!("modempool.v1");
+    }
+}

@@ -1,0 +1,405 @@
+//! Writes SMS-DELIVER (what a network sends to a modem; the simulator uses it) and SMS-SUBMIT
+//! (what the daemon sends), choosing the alphabet and splitting long text into concatenated
+//! parts (TS 23.040 §9.2.3.24.1) without breaking an escape sequence or a surrogate pair.
+
+use time::OffsetDateTime;
+
+use super::address::{Address, write_smsc, write_tp_address};
+use super::dcs::{DataCoding, Encoding, MessageClass};
+use super::error::EncodeError;
+use super::gsm7::{self, Shift};
+use super::timestamp;
+use super::udh::{Concatenation, Ports, UserDataHeader};
+use super::user_data::{MAX_OCTETS, MAX_SEPTETS};
+
+/// What a message carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// Text, encoded in the alphabet the [`Alphabet`] choice gives.
+    Text(String),
+    /// Binary data, always sent as 8-bit data.
+    Data(Vec<u8>),
+}
+
+/// Which alphabet to write text in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Alphabet {
+    /// GSM 7-bit default alphabet when every character fits, else UCS2: what phones do.
+    #[default]
+    Auto,
+    /// GSM 7-bit with the given tables (national shifts are announced in the header).
+    Gsm7(Shift),
+    /// UCS2 (UTF-16, so emoji take two code units).
+    Ucs2,
+    /// 8-bit data holding Latin-1 text; characters above U+00FF are refused.
+    EightBit,
+}
+
+/// One encoded PDU, ready for a modem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedPdu {
+    /// SMSC field and TPDU.
+    pub octets: Vec<u8>,
+    /// Length of the TPDU alone: the `<length>` of AT+CMGS / AT+CMGW (TS 27.005 §3.5.1).
+    pub tpdu_length: usize,
+}
+
+impl EncodedPdu {
+    /// Upper-case hex, as modems print and expect it.
+    pub fn to_hex(&self) -> String {
+        hex::encode_upper(&self.octets)
+    }
+}
+
+/// An SMS-DELIVER to write. Build it with [`DeliverSpec::new`] and adjust the fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliverSpec {
+    /// The SMSC field; `None` writes an empty field (`00`).
+    pub smsc: Option<Address>,
+    /// TP-OA.
+    pub sender: Address,
+    /// TP-SCTS: whole seconds, an offset of whole quarter hours.
+    pub timestamp: OffsetDateTime,
+    /// The text or data.
+    pub body: Body,
+    /// The alphabet for text.
+    pub alphabet: Alphabet,
+    /// The message class, if any (class 2 is stored on the SIM).
+    pub class: Option<MessageClass>,
+    /// TP-PID.
+    pub protocol_identifier: u8,
+    /// Concatenation reference shared by the parts, if the message needs several.
+    pub concat_reference: u16,
+    /// Whether to write a 16-bit concatenation reference rather than an 8-bit one.
+    pub sixteen_bit_reference: bool,
+    /// Application ports, for messages addressed to an application.
+    pub ports: Option<Ports>,
+}
+
+impl DeliverSpec {
+    /// A text message from `sender`, with no SMSC, no class, alphabet chosen automatically.
+    pub fn new(sender: Address, text: &str, timestamp: OffsetDateTime) -> Self {
+        DeliverSpec {
+            smsc: None,
+            sender,
+            timestamp,
+            body: Body::Text(text.to_owned()),
+            alphabet: Alphabet::Auto,
+            class: None,
+            protocol_identifier: 0,
+            concat_reference: 0,
+            sixteen_bit_reference: false,
+            ports: None,
+        }
+    }
+
+    /// Encodes the message: one PDU, or one per part.
+    pub fn encode(&self) -> Result<Vec<EncodedPdu>, EncodeError> {
+        let stamp = timestamp::encode(self.timestamp)?;
+        let parts = split(
+            &self.body,
+            self.alphabet,
+            self.ports,
+            self.concat_reference,
+            self.sixteen_bit_reference,
+        )?;
+        let coding = DataCoding::general(parts.encoding, self.class);
+        let mut smsc = Vec::with_capacity(12);
+        write_smsc(self.smsc.as_ref(), &mut smsc)?;
+        let mut sender = Vec::with_capacity(12);
+        write_tp_address(&self.sender, &mut sender)?;
+        let total = parts.parts.len();
+        Ok(parts
+            .parts
+            .into_iter()
+            .enumerate()
+            .map(|(index, user_data)| {
+                // TP-MTI 00; TP-MMS set means "no more messages" except before the last part.
+                let mut first = if index + 1 < total { 0x00 } else { 0x04 };
+                if user_data.has_header {
+                    first |= 0x40;
+                }
+                let mut octets = smsc.clone();
+                octets.push(first);
+                octets.extend_from_slice(&sender);
+                octets.push(self.protocol_identifier);
+                octets.push(coding.raw);
+                octets.extend_from_slice(&stamp);
+                octets.push(user_data.length);
+                octets.extend_from_slice(&user_data.octets);
+                EncodedPdu {
+                    tpdu_length: octets.len() - smsc.len(),
+                    octets,
+                }
+            })
+            .collect())
+    }
+}
+
+/// An SMS-SUBMIT to write. Build it with [`SubmitSpec::new`] and adjust the fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmitSpec {
+    /// TP-DA.
+    pub recipient: Address,
+    /// The text or data.
+    pub body: Body,
+    /// The alphabet for text.
+    pub alphabet: Alphabet,
+    /// TP-MR of the first part; later parts count up from it.
+    pub reference: u8,
+    /// TP-VP in relative format (§9.2.3.12.1), or none.
+    pub validity: Option<u8>,
+    /// TP-SRR: ask for a status report.
+    pub status_report_request: bool,
+    /// The message class, if any.
+    pub class: Option<MessageClass>,
+    /// Concatenation reference shared by the parts.
+    pub concat_reference: u16,
+}
+
+impl SubmitSpec {
+    /// A text message to `recipient`, alphabet chosen automatically, the modem's SMSC.
+    pub fn new(recipient: Address, text: &str) -> Self {
+        SubmitSpec {
+            recipient,
+            body: Body::Text(text.to_owned()),
+            alphabet: Alphabet::Auto,
+            reference: 0,
+            validity: None,
+            status_report_request: false,
+            class: None,
+            concat_reference: 0,
+        }
+    }
+
+    /// Encodes the message: one PDU, or one per part. The SMSC field is empty, so the modem
+    /// uses the SIM's service centre.
+    pub fn encode(&self) -> Result<Vec<EncodedPdu>, EncodeError> {
+        let parts = split(
+            &self.body,
+            self.alphabet,
+            None,
+            self.concat_reference,
+            false,
+        )?;
+        let coding = DataCoding::general(parts.encoding, self.class);
+        let mut recipient = Vec::with_capacity(12);
+        write_tp_address(&self.recipient, &mut recipient)?;
+        Ok(parts
+            .parts
+            .into_iter()
+            .enumerate()
+            .map(|(index, user_data)| {
+                // TP-MTI 01, TP-VPF 10 (relative) when a validity is given.
+                let mut first = 0x01;
+                if self.validity.is_some() {
+                    first |= 0x10;
+                }
+                if self.status_report_request {
+                    first |= 0x20;
+                }
+                if user_data.has_header {
+                    first |= 0x40;
+                }
+                let mut octets = vec![0x00, first, self.reference.wrapping_add(index as u8)];
+                octets.extend_from_slice(&recipient);
+                octets.push(0x00);
+                octets.push(coding.raw);
+                if let Some(validity) = self.validity {
+                    octets.push(validity);
+                }
+                octets.push(user_data.length);
+                octets.extend_from_slice(&user_data.octets);
+                EncodedPdu {
+                    tpdu_length: octets.len() - 1,
+                    octets,
+                }
+            })
+            .collect())
+    }
+}
+
+/// The user data of one part: TP-UDL and TP-UD.
+struct PartData {
+    length: u8,
+    octets: Vec<u8>,
+    has_header: bool,
+}
+
+struct Parts {
+    encoding: Encoding,
+    parts: Vec<PartData>,
+}
+
+/// A character's code: one or two septets, one or two UTF-16 units, or one octet.
+type Unit = Vec<u8>;
+
+/// Splits the body into the parts of a message, each with its header.
+fn split(
+    body: &Body,
+    alphabet: Alphabet,
+    ports: Option<Ports>,
+    reference: u16,
+    sixteen_bit_reference: bool,
+) -> Result<Parts, EncodeError> {
+    let (encoding, shift, units) = units(body, alphabet)?;
+    let mut base = UserDataHeader {
+        ports,
+        ..UserDataHeader::default()
+    };
+    if let Some(shift) = shift {
+        base.locking_shift = shift.locking.map(|language| language.id());
+        base.single_shift = shift.single.map(|language| language.id());
+    }
+
+    let total_size: usize = units.iter().map(Vec::len).sum();
+    let chunks: Vec<&[Unit]> = if total_size <= capacity(encoding, &base) {
+        vec![&units[..]]
+    } else {
+        let with_concat = UserDataHeader {
+            concatenation: Some(Concatenation {
+                reference,
+                sixteen_bit_reference,
+                total: 1,
+                sequence: 1,
+            }),
+            ..base.clone()
+        };
+        let room = capacity(encoding, &with_concat);
+        let mut chunks = Vec::new();
+        let mut start = 0;
+        let mut used = 0;
+        for (index, unit) in units.iter().enumerate() {
+            if used + unit.len() > room {
+                chunks.push(&units[start..index]);
+                start = index;
+                used = 0;
+            }
+            used += unit.len();
+        }
+        chunks.push(&units[start..]);
+        chunks
+    };
+    if chunks.len() > 255 {
+        return Err(EncodeError::TooManyParts(chunks.len()));
+    }
+
+    let total = chunks.len() as u8;
+    let parts = chunks
+        .iter()
+        .enumerate()
+        .map(|(index, chunk)| {
+            let mut header = base.clone();
+            if total > 1 {
+                header.concatenation = Some(Concatenation {
+                    reference,
+                    sixteen_bit_reference,
+                    total,
+                    sequence: index as u8 + 1,
+                });
+            }
+            part(encoding, &header, chunk)
+        })
+        .collect();
+    Ok(Parts { encoding, parts })
+}
+
+/// What one part holds besides its header: septets for GSM 7-bit, octets otherwise.
+fn capacity(encoding: Encoding, header: &UserDataHeader) -> usize {
+    let header_octets = if header.is_empty() {
+        0
+    } else {
+        header.encode().len()
+    };
+    match encoding {
+        Encoding::Gsm7 => usize::from(MAX_SEPTETS) - (header_octets * 8).div_ceil(7),
+        Encoding::Ucs2 | Encoding::EightBit => usize::from(MAX_OCTETS) - header_octets,
+    }
+}
+
+fn part(encoding: Encoding, header: &UserDataHeader, units: &[Unit]) -> PartData {
+    let payload: Vec<u8> = units.iter().flatten().copied().collect();
+    let header_octets = if header.is_empty() {
+        Vec::new()
+    } else {
+        header.encode()
+    };
+    match encoding {
+        Encoding::Gsm7 => {
+            let header_septets = (header_octets.len() * 8).div_ceil(7);
+            let mut octets = gsm7::pack(&payload, header_septets);
+            // The header sits in the first octets; the fill bits after it stay zero.
+            octets[..header_octets.len()].copy_from_slice(&header_octets);
+            PartData {
+                length: (header_septets + payload.len()) as u8,
+                octets,
+                has_header: !header_octets.is_empty(),
+            }
+        }
+        Encoding::Ucs2 | Encoding::EightBit => {
+            let has_header = !header_octets.is_empty();
+            let mut octets = header_octets;
+            octets.extend_from_slice(&payload);
+            PartData {
+                length: octets.len() as u8,
+                octets,
+                has_header,
+            }
+        }
+    }
+}
+
+/// The body as indivisible units, and the alphabet they are in.
+fn units(
+    body: &Body,
+    alphabet: Alphabet,
+) -> Result<(Encoding, Option<Shift>, Vec<Unit>), EncodeError> {
+    let text = match body {
+        Body::Data(data) => {
+            return Ok((
+                Encoding::EightBit,
+                None,
+                data.iter().map(|&octet| vec![octet]).collect(),
+            ));
+        }
+        Body::Text(text) => text,
+    };
+    let gsm7_units = |shift: Shift| -> Result<Vec<Unit>, EncodeError> {
+        let encoder = gsm7::Encoder::new(shift);
+        text.chars()
+            .map(|ch| match encoder.septets_of(ch) {
+                Some(gsm7::SeptetRun::One(septet)) => Ok(vec![septet]),
+                Some(gsm7::SeptetRun::Escaped(septet)) => Ok(vec![gsm7::ESCAPE, septet]),
+                None => Err(EncodeError::Unencodable(ch, shift.name())),
+            })
+            .collect()
+    };
+    let ucs2_units = || -> Vec<Unit> {
+        text.chars()
+            .map(|ch| {
+                let mut buffer = [0u16; 2];
+                ch.encode_utf16(&mut buffer)
+                    .iter()
+                    .flat_map(|unit| unit.to_be_bytes())
+                    .collect()
+            })
+            .collect()
+    };
+    match alphabet {
+        Alphabet::Auto => match gsm7_units(Shift::DEFAULT) {
+            Ok(units) => Ok((Encoding::Gsm7, None, units)),
+            Err(_) => Ok((Encoding::Ucs2, None, ucs2_units())),
+        },
+        Alphabet::Gsm7(shift) => Ok((Encoding::Gsm7, Some(shift), gsm7_units(shift)?)),
+        Alphabet::Ucs2 => Ok((Encoding::Ucs2, None, ucs2_units())),
+        Alphabet::EightBit => text
+            .chars()
+            .map(|ch| {
+                u8::try_from(u32::from(ch))
+                    .map(|octet| vec![octet])
+                    .map_err(|_| EncodeError::Unencodable(ch, "8-bit"))
+            })
+            .collect::<Result<_, _>>()
+            .map(|units| (Encoding::EightBit, None, units)),
+    }
+}

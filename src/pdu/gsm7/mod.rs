@@ -1,0 +1,378 @@
+//! The GSM 7-bit alphabet (3GPP TS 23.038 §6.2.1): septet packing, the default alphabet and
+//! its extension table, and the national language shift tables of Annex A.
+//!
+//! This module turns septets into text and back; it knows nothing of PDUs. The caller says
+//! where the septets start (after a user data header, on a septet boundary) and which tables
+//! the header selected.
+
+pub mod national;
+
+use std::collections::HashMap;
+
+pub use national::NationalLanguage;
+
+use super::error::{DecodeWarning, EncodeError};
+
+/// The escape septet: the next septet is read from the single shift (extension) table.
+pub const ESCAPE: u8 = 0x1B;
+
+/// Shorthand for a table entry.
+const fn c(ch: char) -> Option<char> {
+    Some(ch)
+}
+
+/// TS 23.038 §6.2.1: the GSM 7-bit default alphabet. 0x1B is the escape, not a character.
+#[rustfmt::skip]
+pub static DEFAULT_ALPHABET: [Option<char>; 128] = [
+    // 0x00
+    c('@'), c('£'), c('$'), c('¥'), c('è'), c('é'), c('ù'), c('ì'),
+    c('ò'), c('Ç'), c('\n'), c('Ø'), c('ø'), c('\r'), c('Å'), c('å'),
+    // 0x10
+    c('Δ'), c('_'), c('Φ'), c('Γ'), c('Λ'), c('Ω'), c('Π'), c('Ψ'),
+    c('Σ'), c('Θ'), c('Ξ'), None, c('Æ'), c('æ'), c('ß'), c('É'),
+    // 0x20
+    c(' '), c('!'), c('"'), c('#'), c('¤'), c('%'), c('&'), c('\''),
+    c('('), c(')'), c('*'), c('+'), c(','), c('-'), c('.'), c('/'),
+    // 0x30
+    c('0'), c('1'), c('2'), c('3'), c('4'), c('5'), c('6'), c('7'),
+    c('8'), c('9'), c(':'), c(';'), c('<'), c('='), c('>'), c('?'),
+    // 0x40
+    c('¡'), c('A'), c('B'), c('C'), c('D'), c('E'), c('F'), c('G'),
+    c('H'), c('I'), c('J'), c('K'), c('L'), c('M'), c('N'), c('O'),
+    // 0x50
+    c('P'), c('Q'), c('R'), c('S'), c('T'), c('U'), c('V'), c('W'),
+    c('X'), c('Y'), c('Z'), c('Ä'), c('Ö'), c('Ñ'), c('Ü'), c('§'),
+    // 0x60
+    c('¿'), c('a'), c('b'), c('c'), c('d'), c('e'), c('f'), c('g'),
+    c('h'), c('i'), c('j'), c('k'), c('l'), c('m'), c('n'), c('o'),
+    // 0x70
+    c('p'), c('q'), c('r'), c('s'), c('t'), c('u'), c('v'), c('w'),
+    c('x'), c('y'), c('z'), c('ä'), c('ö'), c('ñ'), c('ü'), c('à'),
+];
+
+/// TS 23.038 §6.2.1.1: the default alphabet extension table, reached by an escape.
+/// 0x0D (CR2) and 0x1B (a further extension) are left undefined here; the decoder handles
+/// 0x1B itself.
+pub static DEFAULT_EXTENSION: [Option<char>; 128] = {
+    let mut table = [None; 128];
+    table[0x0A] = c('\u{000C}');
+    table[0x14] = c('^');
+    table[0x28] = c('{');
+    table[0x29] = c('}');
+    table[0x2F] = c('\\');
+    table[0x3C] = c('[');
+    table[0x3D] = c('~');
+    table[0x3E] = c(']');
+    table[0x40] = c('|');
+    table[0x65] = c('€');
+    table
+};
+
+/// Which tables are in force for a message: the default ones unless the user data header
+/// carries national language shift elements (TS 23.040 §9.2.3.24.15 and .16).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Shift {
+    /// Locking shift: replaces the base table for the whole message.
+    pub locking: Option<NationalLanguage>,
+    /// Single shift: replaces the extension table reached by an escape.
+    pub single: Option<NationalLanguage>,
+}
+
+impl Shift {
+    /// The default alphabet and its extension table.
+    pub const DEFAULT: Shift = Shift {
+        locking: None,
+        single: None,
+    };
+
+    fn base_table(self) -> &'static [Option<char>; 128] {
+        self.locking
+            .and_then(NationalLanguage::locking_shift_table)
+            .unwrap_or(&DEFAULT_ALPHABET)
+    }
+
+    fn extension_table(self) -> &'static [Option<char>; 128] {
+        match self.single {
+            Some(language) => language.single_shift_table(),
+            None => &DEFAULT_EXTENSION,
+        }
+    }
+
+    /// A short name for errors and logs, e.g. "GSM 7-bit" or "GSM 7-bit (turkish)".
+    pub fn name(self) -> &'static str {
+        match (self.locking, self.single) {
+            (None, None) => "GSM 7-bit",
+            _ => "GSM 7-bit national",
+        }
+    }
+}
+
+/// Septet `index` of `octets` counted from bit 0 of the first octet, or None past the end.
+#[inline]
+fn septet_at(octets: &[u8], index: usize) -> Option<u8> {
+    let bit = index * 7;
+    let byte = bit / 8;
+    let shift = bit % 8;
+    let low = *octets.get(byte)? >> shift;
+    let value = if shift > 1 {
+        // The septet straddles two octets.
+        low | (*octets.get(byte + 1)? << (8 - shift))
+    } else {
+        low
+    };
+    Some(value & 0x7F)
+}
+
+/// Decodes `count` septets of `octets` starting at septet index `first` (the septet after a
+/// user data header; 0 without one) into text, with the tables of `shift`.
+///
+/// An escape followed by a septet the extension table leaves empty shows the base table's
+/// character, as TS 23.038 §6.2.1.1 tells a receiver to; an escape followed by another escape
+/// shows a space (§6.2.1.1, "reserved for the extension to another extension table").
+pub fn decode(
+    octets: &[u8],
+    first: usize,
+    count: usize,
+    shift: Shift,
+    warnings: &mut Vec<DecodeWarning>,
+) -> String {
+    let base = shift.base_table();
+    let extension = shift.extension_table();
+    let mut text = String::with_capacity(count + count / 4);
+    let mut index = first;
+    let end = first + count;
+    while index < end {
+        let Some(septet) = septet_at(octets, index) else {
+            break;
+        };
+        index += 1;
+        if septet == ESCAPE {
+            let Some(next) = (if index < end {
+                septet_at(octets, index)
+            } else {
+                None
+            }) else {
+                warnings.push(DecodeWarning::UndefinedSeptet { septet });
+                break;
+            };
+            index += 1;
+            if next == ESCAPE {
+                text.push(' ');
+                continue;
+            }
+            match extension[usize::from(next)].or(base[usize::from(next)]) {
+                Some(ch) => text.push(ch),
+                None => {
+                    warnings.push(DecodeWarning::UndefinedSeptet { septet: next });
+                    text.push(char::REPLACEMENT_CHARACTER);
+                }
+            }
+            continue;
+        }
+        match base[usize::from(septet)] {
+            Some(ch) => text.push(ch),
+            None => {
+                warnings.push(DecodeWarning::UndefinedSeptet { septet });
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+    }
+    text
+}
+
+/// Unpacks `count` septets starting at septet index `first`; for alphanumeric addresses and
+/// tests that want the raw values.
+pub fn unpack(octets: &[u8], first: usize, count: usize) -> Vec<u8> {
+    (first..first + count)
+        .map_while(|index| septet_at(octets, index))
+        .collect()
+}
+
+/// Packs septets into octets, leaving the first `first` septet positions (a user data
+/// header) zero. The caller writes the header over them.
+pub fn pack(septets: &[u8], first: usize) -> Vec<u8> {
+    let total_bits = (first + septets.len()) * 7;
+    let mut octets = vec![0u8; total_bits.div_ceil(8)];
+    for (offset, &septet) in septets.iter().enumerate() {
+        let bit = (first + offset) * 7;
+        let byte = bit / 8;
+        let shift = bit % 8;
+        let septet = septet & 0x7F;
+        octets[byte] |= septet << shift;
+        if shift > 1 {
+            octets[byte + 1] |= septet >> (8 - shift);
+        }
+    }
+    octets
+}
+
+/// Maps characters to septets for one choice of tables.
+#[derive(Debug, Clone)]
+pub struct Encoder {
+    shift: Shift,
+    base: HashMap<char, u8>,
+    extension: HashMap<char, u8>,
+}
+
+impl Encoder {
+    /// Builds the reverse tables for `shift`.
+    pub fn new(shift: Shift) -> Self {
+        let reverse = |table: &[Option<char>; 128]| {
+            let mut map = HashMap::with_capacity(128);
+            for (septet, entry) in table.iter().enumerate() {
+                if let Some(ch) = entry {
+                    // The first position wins where a table repeats a character.
+                    map.entry(*ch).or_insert(septet as u8);
+                }
+            }
+            map
+        };
+        Encoder {
+            shift,
+            base: reverse(shift.base_table()),
+            extension: reverse(shift.extension_table()),
+        }
+    }
+
+    /// The tables this encoder writes with.
+    pub fn shift(&self) -> Shift {
+        self.shift
+    }
+
+    /// The septets for one character: one, or an escape and one.
+    pub fn septets_of(&self, ch: char) -> Option<SeptetRun> {
+        if let Some(&septet) = self.base.get(&ch) {
+            return Some(SeptetRun::One(septet));
+        }
+        self.extension
+            .get(&ch)
+            .map(|&septet| SeptetRun::Escaped(septet))
+    }
+
+    /// Whether every character of `text` has septets in these tables.
+    pub fn can_encode(&self, text: &str) -> bool {
+        text.chars().all(|ch| self.septets_of(ch).is_some())
+    }
+
+    /// The septets of `text`, or the first character that has none.
+    pub fn encode(&self, text: &str) -> Result<Vec<u8>, EncodeError> {
+        let mut septets = Vec::with_capacity(text.len());
+        for ch in text.chars() {
+            match self.septets_of(ch) {
+                Some(SeptetRun::One(septet)) => septets.push(septet),
+                Some(SeptetRun::Escaped(septet)) => septets.extend([ESCAPE, septet]),
+                None => return Err(EncodeError::Unencodable(ch, self.shift.name())),
+            }
+        }
+        Ok(septets)
+    }
+}
+
+/// The septets that carry one character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeptetRun {
+    /// A character of the base table.
+    One(u8),
+    /// A character of the extension (single shift) table: escape, then this septet.
+    Escaped(u8),
+}
+
+impl SeptetRun {
+    /// How many septets the character takes.
+    pub fn len(self) -> usize {
+        match self {
+            SeptetRun::One(_) => 1,
+            SeptetRun::Escaped(_) => 2,
+        }
+    }
+
+    /// Always false: a character takes at least one septet.
+    pub fn is_empty(self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_default(octets: &[u8], count: usize) -> String {
+        let mut warnings = Vec::new();
+        let text = decode(octets, 0, count, Shift::DEFAULT, &mut warnings);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        text
+    }
+
+    // TS 23.038 §6.1.2.1.1 packing example: "hellohello" is E8329BFD4697D9EC37.
+    #[test]
+    fn unpacks_the_spec_example() {
+        let octets = hex::decode("E8329BFD4697D9EC37").unwrap();
+        assert_eq!(decode_default(&octets, 10), "hellohello");
+        assert_eq!(pack(&encode_default("hellohello"), 0), octets);
+    }
+
+    fn encode_default(text: &str) -> Vec<u8> {
+        Encoder::new(Shift::DEFAULT).encode(text).unwrap()
+    }
+
+    #[test]
+    fn extension_characters_take_an_escape() {
+        let septets = encode_default("€[]{}~\\^|\u{000C}");
+        assert_eq!(septets.len(), 20);
+        assert!(septets.chunks(2).all(|pair| pair[0] == ESCAPE));
+        let packed = pack(&septets, 0);
+        assert_eq!(decode_default(&packed, septets.len()), "€[]{}~\\^|\u{000C}");
+    }
+
+    #[test]
+    fn escape_then_undefined_shows_base_character() {
+        // ESC 'A' is not in the extension table: a receiver shows 'A'.
+        let packed = pack(&[ESCAPE, 0x41], 0);
+        assert_eq!(decode_default(&packed, 2), "A");
+    }
+
+    #[test]
+    fn escape_escape_is_a_space() {
+        let packed = pack(&[ESCAPE, ESCAPE, 0x41], 0);
+        assert_eq!(decode_default(&packed, 3), " A");
+    }
+
+    #[test]
+    fn trailing_escape_is_dropped_with_a_warning() {
+        let packed = pack(&[0x41, ESCAPE], 0);
+        let mut warnings = Vec::new();
+        assert_eq!(decode(&packed, 0, 2, Shift::DEFAULT, &mut warnings), "A");
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn septets_after_a_header_keep_their_alignment() {
+        // Seven septet positions reserved for a 6-octet header, then "hi".
+        let packed = pack(&[0x68, 0x69], 7);
+        let mut warnings = Vec::new();
+        assert_eq!(decode(&packed, 7, 2, Shift::DEFAULT, &mut warnings), "hi");
+        assert_eq!(unpack(&packed, 7, 2), vec![0x68, 0x69]);
+    }
+
+    #[test]
+    fn decoding_past_the_end_stops_instead_of_panicking() {
+        let mut warnings = Vec::new();
+        assert_eq!(decode(&[0x41], 0, 100, Shift::DEFAULT, &mut warnings), "A");
+        assert_eq!(unpack(&[], 0, 5), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn the_whole_default_alphabet_round_trips() {
+        let text: String = DEFAULT_ALPHABET.iter().flatten().collect();
+        assert_eq!(text.chars().count(), 127);
+        let septets = encode_default(&text);
+        assert_eq!(septets.len(), 127);
+        assert_eq!(decode_default(&pack(&septets, 0), 127), text);
+    }
+
+    #[test]
+    fn characters_outside_the_alphabet_are_refused() {
+        let error = Encoder::new(Shift::DEFAULT).encode("ab😀").unwrap_err();
+        assert_eq!(error, EncodeError::Unencodable('😀', "GSM 7-bit"));
+    }
+}
