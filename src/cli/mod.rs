@@ -1,1 +1,5 @@
-//! Command implementations.
+//! The command-line commands. `main.rs` parses arguments with clap and calls one function
+//! here; each command does its I/O and returns an exit status, so the binary stays thin and
+//! the commands can be tested as library code.
+
+pub mod pdu;

@@ -19,7 +19,8 @@ pub struct PduError {
 }
 
 impl PduError {
-    pub(crate) fn new(offset: usize, kind: PduErrorKind) -> Self {
+    /// An error of `kind` at byte `offset`.
+    pub fn new(offset: usize, kind: PduErrorKind) -> Self {
         PduError { offset, kind }
     }
 }
