@@ -61,7 +61,9 @@ fn mismatches(vector: &Vector, pdu: &Pdu, json: &Value) -> Vec<String> {
                     actual[field.as_str()].clone()
                 };
                 if &actual_field != value {
-                    wrong.push(format!("concat.{field}: expected {value}, got {actual_field}"));
+                    wrong.push(format!(
+                        "concat.{field}: expected {value}, got {actual_field}"
+                    ));
                 }
             }
         } else if actual != expected {
@@ -94,16 +96,20 @@ fn every_vector_decodes_as_its_source_asserts() {
                     ));
                 }
             }
-            ("invalid", Ok(_)) => {
-                failures.push(format!("{}: must be rejected, decoded as {json}", vector.id))
-            }
+            ("invalid", Ok(_)) => failures.push(format!(
+                "{}: must be rejected, decoded as {json}",
+                vector.id
+            )),
             (_, Err(error)) if vector.lenient => {
                 lenient_rejected.push(format!("{}: {error}", vector.id))
             }
             (kind, Err(error)) => failures.push(format!("{}: {kind} rejected: {error}", vector.id)),
             (kind, Ok(pdu)) => {
                 if json["kind"] != kind {
-                    failures.push(format!("{}: kind {} instead of {kind}", vector.id, json["kind"]));
+                    failures.push(format!(
+                        "{}: kind {} instead of {kind}",
+                        vector.id, json["kind"]
+                    ));
                 }
                 for line in mismatches(vector, pdu, &json) {
                     failures.push(format!("{}: {line}", vector.id));
@@ -115,7 +121,12 @@ fn every_vector_decodes_as_its_source_asserts() {
     for line in &lenient_rejected {
         println!("lenient vector rejected: {line}");
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -123,7 +134,12 @@ fn errors_of_invalid_vectors_point_inside_the_pdu() {
     for vector in vectors().iter().filter(|vector| vector.kind == "invalid") {
         if let Err(error) = Pdu::decode_hex(&vector.pdu) {
             let length = vector.pdu.len() / 2;
-            assert!(error.offset <= length, "{}: offset {} > {length}", vector.id, error.offset);
+            assert!(
+                error.offset <= length,
+                "{}: offset {} > {length}",
+                vector.id,
+                error.offset
+            );
             assert!(!error.to_string().is_empty());
         }
     }

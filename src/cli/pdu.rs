@@ -12,8 +12,7 @@ use serde::Serialize;
 
 use crate::pdu::{
     self, Address, Concatenation, DecodeWarning, Deliver, Message, Pdu, PduError, PduErrorKind,
-    StatusReport,
-    Submit, UserData, timestamp,
+    StatusReport, Submit, UserData, timestamp,
 };
 
 /// How `decode` prints each result.
@@ -314,8 +313,14 @@ fn time_line(time: Option<time::OffsetDateTime>) -> String {
 }
 
 fn user_data_lines(user_data: &UserData, class: Option<u8>, out: &mut dyn Write) -> io::Result<()> {
-    let class = class.map(|class| format!(", class {class}")).unwrap_or_default();
-    writeln!(out, "  encoding:  {}{class}", user_data.encoding.json_name())?;
+    let class = class
+        .map(|class| format!(", class {class}"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "  encoding:  {}{class}",
+        user_data.encoding.json_name()
+    )?;
     if let Some(header) = &user_data.header {
         if let Some(concat) = header.concatenation {
             writeln!(
@@ -325,11 +330,19 @@ fn user_data_lines(user_data: &UserData, class: Option<u8>, out: &mut dyn Write)
             )?;
         }
         if let Some(ports) = header.ports {
-            writeln!(out, "  ports:     {} -> {}", ports.origin, ports.destination)?;
+            writeln!(
+                out,
+                "  ports:     {} -> {}",
+                ports.origin, ports.destination
+            )?;
         }
     }
     match &user_data.text {
-        Some(text) => writeln!(out, "  text:      {}", text.replace('\n', "\n             "))?,
+        Some(text) => writeln!(
+            out,
+            "  text:      {}",
+            text.replace('\n', "\n             ")
+        )?,
         None => writeln!(out, "  data:      {}", hex::encode(&user_data.octets))?,
     }
     Ok(())
@@ -380,7 +393,11 @@ fn write_human(decoded: &Result<Pdu, PduError>, out: &mut dyn Write) -> io::Resu
             write_smsc(pdu, out)?;
             writeln!(out, "  sent:      {}", time_line(*timestamp))?;
             writeln!(out, "  status at: {}", time_line(*discharge_time))?;
-            writeln!(out, "  status:    0x{status:02X} ({:?})", report.status_class())?;
+            writeln!(
+                out,
+                "  status:    0x{status:02X} ({:?})",
+                report.status_class()
+            )?;
         }
     }
     for warning in &pdu.warnings {
@@ -461,10 +478,21 @@ mod tests {
         let (out, summary) = run(&["-"], &stdin, Output::Json);
         let kinds: Vec<String> = out
             .lines()
-            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["kind"].to_string())
+            .map(|line| {
+                serde_json::from_str::<serde_json::Value>(line).unwrap()["kind"].to_string()
+            })
             .collect();
-        assert_eq!(kinds, ["\"deliver\"", "\"invalid\"", "\"invalid\"", "\"deliver\""]);
-        assert_eq!(summary, DecodeSummary { decoded: 2, invalid: 2 });
+        assert_eq!(
+            kinds,
+            ["\"deliver\"", "\"invalid\"", "\"invalid\"", "\"deliver\""]
+        );
+        assert_eq!(
+            summary,
+            DecodeSummary {
+                decoded: 2,
+                invalid: 2
+            }
+        );
         assert_eq!(summary.exit_code(), 1);
     }
 
@@ -474,7 +502,10 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(value["kind"], "invalid");
         let error = value["error"].as_str().unwrap();
-        assert!(error.contains("TP-MTI") && error.contains("byte 1"), "{error}");
+        assert!(
+            error.contains("TP-MTI") && error.contains("byte 1"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -490,7 +521,10 @@ mod tests {
     fn human_output_is_readable() {
         let (out, _) = run(&[OFONO_NEGTZ, "00"], "", Output::Human);
         assert!(out.contains("SMS-DELIVER"), "{out}");
-        assert!(out.contains("from:      +31641600986 (international)"), "{out}");
+        assert!(
+            out.contains("from:      +31641600986 (international)"),
+            "{out}"
+        );
         assert!(out.contains("text:      How are you?"), "{out}");
         assert!(out.contains("invalid PDU: truncated"), "{out}");
     }
@@ -503,8 +537,14 @@ mod tests {
         encode(&EncodeRequest::Deliver(spec), &mut out).unwrap();
         let hex_line = String::from_utf8(out).unwrap();
         let (json, _) = run(&[hex_line.trim()], "", Output::Json);
-        assert!(json.contains("\"sender\":\"Google\",\"sender_type\":\"alphanumeric\""), "{json}");
-        assert!(json.contains("\"timestamp\":\"2024-01-31T12:34:56+02:00\""), "{json}");
+        assert!(
+            json.contains("\"sender\":\"Google\",\"sender_type\":\"alphanumeric\""),
+            "{json}"
+        );
+        assert!(
+            json.contains("\"timestamp\":\"2024-01-31T12:34:56+02:00\""),
+            "{json}"
+        );
         assert!(json.contains("\"text\":\"G-123456\""), "{json}");
     }
 }

@@ -209,7 +209,7 @@ fn alphanumeric(value: &[u8], semi_octets: usize) -> String {
     // Some senders count whole octets: a 7-character name in seven octets is then announced
     // as 14 semi-octets and reads as eight septets, the last being zero padding ('@'). Drop
     // it only in that ambiguous case.
-    if septets * 7 == semi_octets * 4 && septets % 8 == 0 && name.ends_with('@') {
+    if septets * 7 == semi_octets * 4 && septets.is_multiple_of(8) && name.ends_with('@') {
         name.pop();
     }
     name

@@ -156,7 +156,7 @@ pub(crate) fn ucs2(payload: &[u8], warnings: &mut Vec<DecodeWarning>) -> String 
     let units = payload
         .chunks_exact(2)
         .map(|pair| u16::from_be_bytes([pair[0], pair[1]]));
-    let mut damaged = payload.len() % 2 != 0;
+    let mut damaged = !payload.len().is_multiple_of(2);
     let text = char::decode_utf16(units)
         .map(|unit| {
             unit.unwrap_or_else(|_| {
