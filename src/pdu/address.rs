@@ -181,8 +181,18 @@ fn nibble(digit: char) -> Option<u8> {
 fn semi_octets(value: &[u8], count: usize, prefix: &str) -> String {
     let mut text = String::with_capacity(count + prefix.len());
     text.push_str(prefix);
-    let nibbles = value.iter().flat_map(|octet| [octet & 0x0F, octet >> 4]);
-    text.extend(nibbles.take(count).filter_map(digit));
+    let mut left = count;
+    for octet in value {
+        for nibble in [octet & 0x0F, octet >> 4] {
+            if left == 0 {
+                return text;
+            }
+            left -= 1;
+            if let Some(digit) = digit(nibble) {
+                text.push(digit);
+            }
+        }
+    }
     text
 }
 

@@ -8,6 +8,7 @@
 pub mod national;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 pub use national::NationalLanguage;
 
@@ -123,12 +124,82 @@ fn septet_at(octets: &[u8], index: usize) -> Option<u8> {
     Some(value & 0x7F)
 }
 
+/// One table position in UTF-8, ready to copy: decoding writes four octets and advances by
+/// `len`, which is much faster than pushing `char`s one by one.
+#[derive(Debug, Clone, Copy)]
+struct Utf8Entry {
+    bytes: [u8; 4],
+    len: u8,
+    /// The position has no character; `bytes` holds U+FFFD.
+    undefined: bool,
+}
+
+/// A septet table in UTF-8.
+#[derive(Debug)]
+struct Utf8Table {
+    /// The ASCII byte of each septet, or 0 where the character is not ASCII, the septet is
+    /// the escape, or the position is undefined: most OTP text is ASCII, and one byte
+    /// lookup a septet is the fast path.
+    ascii: [u8; 128],
+    /// Every position in UTF-8, for the rest.
+    entries: [Utf8Entry; 128],
+}
+
+fn utf8_table(table: &[Option<char>; 128]) -> Utf8Table {
+    let mut utf8 = Utf8Table {
+        ascii: [0; 128],
+        entries: [Utf8Entry {
+            bytes: [0; 4],
+            len: 0,
+            undefined: false,
+        }; 128],
+    };
+    for (septet, ch) in table.iter().enumerate() {
+        let entry = &mut utf8.entries[septet];
+        entry.undefined = ch.is_none();
+        let ch = ch.unwrap_or(char::REPLACEMENT_CHARACTER);
+        entry.len = ch.encode_utf8(&mut entry.bytes).len() as u8;
+        if ch.is_ascii() && ch != '\0' && septet != usize::from(ESCAPE) && !entry.undefined {
+            utf8.ascii[septet] = ch as u8;
+        }
+    }
+    utf8
+}
+
+/// The UTF-8 form of the extension table merged with the base table, as a receiver shows an
+/// escape followed by a septet the extension table leaves empty (TS 23.038 §6.2.1.1); an
+/// escape followed by another escape shows a space.
+fn utf8_extension_table(shift: Shift) -> Utf8Table {
+    let base = shift.base_table();
+    let mut merged = [None; 128];
+    for (septet, (slot, extension)) in merged.iter_mut().zip(shift.extension_table()).enumerate() {
+        *slot = extension.or(base[septet]);
+    }
+    merged[usize::from(ESCAPE)] = Some(' ');
+    utf8_table(&merged)
+}
+
+/// Base and extension tables in UTF-8 for each locking/single shift language (index 0 is the
+/// default table), built on first use.
+static UTF8_BASE: [OnceLock<Utf8Table>; 14] = [const { OnceLock::new() }; 14];
+static UTF8_EXTENSION: [OnceLock<[OnceLock<Utf8Table>; 14]>; 14] = [const { OnceLock::new() }; 14];
+
+fn utf8_tables(shift: Shift) -> (&'static Utf8Table, &'static Utf8Table) {
+    let index = |language: Option<NationalLanguage>| language.map_or(0, |l| usize::from(l.id()));
+    let (locking, single) = (index(shift.locking), index(shift.single));
+    let base = UTF8_BASE[locking].get_or_init(|| utf8_table(shift.base_table()));
+    let extension = UTF8_EXTENSION[locking].get_or_init(|| [const { OnceLock::new() }; 14])[single]
+        .get_or_init(|| utf8_extension_table(shift));
+    (base, extension)
+}
+
 /// Decodes `count` septets of `octets` starting at septet index `first` (the septet after a
 /// user data header; 0 without one) into text, with the tables of `shift`.
 ///
 /// An escape followed by a septet the extension table leaves empty shows the base table's
 /// character, as TS 23.038 §6.2.1.1 tells a receiver to; an escape followed by another escape
-/// shows a space (§6.2.1.1, "reserved for the extension to another extension table").
+/// shows a space (§6.2.1.1, "reserved for the extension to another extension table"). Stops
+/// at the end of `octets` if `count` asks for more septets than they hold.
 pub fn decode(
     octets: &[u8],
     first: usize,
@@ -136,48 +207,84 @@ pub fn decode(
     shift: Shift,
     warnings: &mut Vec<DecodeWarning>,
 ) -> String {
-    let base = shift.base_table();
-    let extension = shift.extension_table();
-    let mut text = String::with_capacity(count + count / 4);
-    let mut index = first;
-    let end = first + count;
-    while index < end {
-        let Some(septet) = septet_at(octets, index) else {
-            break;
-        };
-        index += 1;
-        if septet == ESCAPE {
-            let Some(next) = (if index < end {
-                septet_at(octets, index)
-            } else {
-                None
-            }) else {
-                warnings.push(DecodeWarning::UndefinedSeptet { septet });
-                break;
-            };
-            index += 1;
-            if next == ESCAPE {
-                text.push(' ');
+    let (base, extension) = utf8_tables(shift);
+    let count = count.min((octets.len() * 8).saturating_sub(first * 7) / 7);
+    // Every character of every table is in the BMP: at most three UTF-8 octets a septet.
+    let mut utf8: Vec<u8> = Vec::with_capacity(count * 3);
+    let mut escaped = false;
+    // Unpack a block of septets, then map the block through the tables: two simple loops
+    // keep everything in registers (this is the hot path of every SMS the rack receives).
+    let mut block = [0u8; 160];
+    let mut done = 0;
+    while done < count {
+        let septets = &mut block[..(count - done).min(160)];
+        unpack_into(octets, first + done, septets);
+        done += septets.len();
+        for &septet in septets.iter() {
+            let index = usize::from(septet);
+            let ascii = base.ascii[index];
+            if ascii != 0 && !escaped {
+                utf8.push(ascii);
                 continue;
             }
-            match extension[usize::from(next)].or(base[usize::from(next)]) {
-                Some(ch) => text.push(ch),
-                None => {
-                    warnings.push(DecodeWarning::UndefinedSeptet { septet: next });
-                    text.push(char::REPLACEMENT_CHARACTER);
-                }
-            }
-            continue;
-        }
-        match base[usize::from(septet)] {
-            Some(ch) => text.push(ch),
-            None => {
+            let entry = if escaped {
+                escaped = false;
+                &extension.entries[index]
+            } else if septet == ESCAPE {
+                escaped = true;
+                continue;
+            } else {
+                &base.entries[index]
+            };
+            if entry.undefined {
                 warnings.push(DecodeWarning::UndefinedSeptet { septet });
-                text.push(char::REPLACEMENT_CHARACTER);
             }
+            utf8.extend_from_slice(&entry.bytes[..usize::from(entry.len)]);
         }
     }
-    text
+    if escaped {
+        // An escape with nothing after it: nothing to show.
+        warnings.push(DecodeWarning::UndefinedSeptet { septet: ESCAPE });
+    }
+    // The tables hold whole UTF-8 sequences, so this cannot fail; stay lossy rather than panic.
+    String::from_utf8(utf8)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
+/// Fills `septets` with the septets of `octets` from septet index `first` on; positions past
+/// the end of `octets` read as zero bits.
+///
+/// Eight septets fill seven octets exactly, so every group of eight starts at the same bit
+/// offset within its first octet: one 64-bit load and eight shifts per group.
+#[inline]
+fn unpack_into(octets: &[u8], first: usize, septets: &mut [u8]) {
+    let start_bit = first * 7;
+    let shift = start_bit % 8;
+    let mut byte = start_bit / 8;
+    for group in septets.chunks_mut(8) {
+        let word = match octets.get(byte..byte + 8) {
+            Some(eight) => u64::from_le_bytes([
+                eight[0], eight[1], eight[2], eight[3], eight[4], eight[5], eight[6], eight[7],
+            ]),
+            None => octets
+                .get(byte..)
+                .unwrap_or(&[])
+                .iter()
+                .rev()
+                .fold(0u64, |word, &octet| (word << 8) | u64::from(octet)),
+        };
+        let bits = word >> shift;
+        if let Ok(eight) = <&mut [u8; 8]>::try_from(&mut *group) {
+            for (index, slot) in eight.iter_mut().enumerate() {
+                *slot = (bits >> (7 * index)) as u8 & 0x7F;
+            }
+        } else {
+            for (index, slot) in group.iter_mut().enumerate() {
+                *slot = (bits >> (7 * index)) as u8 & 0x7F;
+            }
+        }
+        byte += 7;
+    }
 }
 
 /// Unpacks `count` septets starting at septet index `first`; for alphanumeric addresses and
