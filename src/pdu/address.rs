@@ -279,7 +279,7 @@ pub(crate) fn smsc(input: &[u8]) -> PResult<'_, Option<Address>> {
 /// Writes `address` as a TS 23.040 §9.1.2.5 TP address.
 pub(crate) fn write_tp_address(address: &Address, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     if address.type_of_number == TypeOfNumber::Alphanumeric {
-        let septets = gsm7::Encoder::new(gsm7::Shift::DEFAULT)
+        let septets = gsm7::Encoder::for_shift(gsm7::Shift::DEFAULT)
             .encode(&address.value)
             .map_err(|_| {
                 EncodeError::InvalidAddress(

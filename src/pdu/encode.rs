@@ -242,6 +242,9 @@ fn split(
     reference: u16,
     sixteen_bit_reference: bool,
 ) -> Result<Parts, EncodeError> {
+    if !sixteen_bit_reference && reference > 0xFF {
+        return Err(EncodeError::ReferenceTooLarge(reference));
+    }
     let (encoding, shift, units) = units(body, alphabet)?;
     let mut base = UserDataHeader {
         ports,
@@ -365,7 +368,7 @@ fn units(
         Body::Text(text) => text,
     };
     let gsm7_units = |shift: Shift| -> Result<Vec<Unit>, EncodeError> {
-        let encoder = gsm7::Encoder::new(shift);
+        let encoder = gsm7::Encoder::for_shift(shift);
         text.chars()
             .map(|ch| match encoder.septets_of(ch) {
                 Some(gsm7::SeptetRun::One(septet)) => Ok(vec![septet]),
@@ -401,5 +404,97 @@ fn units(
             })
             .collect::<Result<_, _>>()
             .map(|units| (Encoding::EightBit, None, units)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::pdu::{Message, Pdu};
+
+    fn deliver(text: &str) -> DeliverSpec {
+        DeliverSpec::new(
+            Address::international("+31641600986"),
+            text,
+            datetime!(2024-01-31 12:34:56 +02:00),
+        )
+    }
+
+    #[test]
+    fn a_full_single_part_fits_160_septets() {
+        let parts = deliver(&"a".repeat(160)).encode().unwrap();
+        assert_eq!(parts.len(), 1);
+        let parts = deliver(&"a".repeat(161)).encode().unwrap();
+        assert_eq!(parts.len(), 2);
+    }
+
+    #[test]
+    fn multipart_gsm7_holds_153_septets_a_part() {
+        let parts = deliver(&"a".repeat(306)).encode().unwrap();
+        assert_eq!(parts.len(), 2);
+        let parts = deliver(&"a".repeat(307)).encode().unwrap();
+        assert_eq!(parts.len(), 3);
+    }
+
+    #[test]
+    fn an_escape_is_never_split_between_parts() {
+        // 152 plain characters then '€' (two septets) in a 164-septet message: a part holds
+        // 153 septets, so the euro moves whole to part two.
+        let text = format!("{}€{}", "a".repeat(152), "b".repeat(10));
+        let parts = deliver(&text).encode().unwrap();
+        assert_eq!(parts.len(), 2);
+        let Message::Deliver(second) = Pdu::decode(&parts[1].octets).unwrap().message else {
+            panic!("not a deliver");
+        };
+        assert_eq!(second.user_data.text.as_deref(), Some("€bbbbbbbbbb"));
+    }
+
+    #[test]
+    fn ucs2_holds_70_units_or_67_a_part() {
+        assert_eq!(deliver(&"ж".repeat(70)).encode().unwrap().len(), 1);
+        assert_eq!(deliver(&"ж".repeat(71)).encode().unwrap().len(), 2);
+        assert_eq!(deliver(&"ж".repeat(134)).encode().unwrap().len(), 2);
+        assert_eq!(deliver(&"ж".repeat(135)).encode().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn an_eight_bit_reference_must_fit_eight_bits() {
+        let mut spec = deliver(&"a".repeat(200));
+        spec.concat_reference = 0x1234;
+        assert_eq!(spec.encode(), Err(EncodeError::ReferenceTooLarge(0x1234)));
+        spec.sixteen_bit_reference = true;
+        assert_eq!(spec.encode().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn submit_length_excludes_the_smsc_field() {
+        let parts = SubmitSpec::new(Address::international("+31641600986"), "hi")
+            .encode()
+            .unwrap();
+        assert_eq!(parts[0].tpdu_length, parts[0].octets.len() - 1);
+        assert_eq!(parts[0].octets[0], 0x00);
+    }
+
+    #[test]
+    fn unencodable_text_in_a_forced_alphabet_is_refused() {
+        let mut spec = deliver("код");
+        spec.alphabet = Alphabet::Gsm7(Shift::DEFAULT);
+        assert!(matches!(
+            spec.encode(),
+            Err(EncodeError::Unencodable('к', _))
+        ));
+        spec.alphabet = Alphabet::EightBit;
+        assert!(matches!(
+            spec.encode(),
+            Err(EncodeError::Unencodable('к', "8-bit"))
+        ));
+    }
+
+    #[test]
+    fn too_many_parts_are_refused() {
+        let spec = deliver(&"a".repeat(153 * 255 + 1));
+        assert_eq!(spec.encode(), Err(EncodeError::TooManyParts(256)));
     }
 }

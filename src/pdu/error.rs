@@ -186,6 +186,9 @@ pub enum EncodeError {
     /// GSM characters.
     #[error("invalid address {0:?}: {1}")]
     InvalidAddress(String, &'static str),
+    /// A concatenation reference that does not fit the 8 bits asked for.
+    #[error("concatenation reference {0} does not fit in 8 bits; ask for a 16-bit reference")]
+    ReferenceTooLarge(u16),
     /// The text needs more than the 255 parts a concatenated message can have.
     #[error("message needs {0} parts; at most 255 are possible")]
     TooManyParts(usize),

@@ -31,6 +31,7 @@ pub use error::{DecodeWarning, EncodeError, PduError, PduErrorKind};
 pub use gsm7::{NationalLanguage, Shift};
 pub use tpdu::{Deliver, StatusClass, StatusReport, Submit, Validity};
 pub use udh::{Concatenation, Ports, UserDataHeader};
+
 pub use user_data::UserData;
 
 use parse::{PResult, fail, octet};
@@ -93,20 +94,33 @@ impl Pdu {
     }
 }
 
-/// The octets of a hex string, or an error naming the bad character.
+/// The octets of a hex string, or an error naming the bad character and its position
+/// (counted in characters of the line as given, leading white space included).
 pub fn hex_octets(text: &str) -> Result<Vec<u8>, PduError> {
-    let text = text.trim();
-    hex::decode(text).map_err(|error| match error {
-        hex::FromHexError::InvalidHexCharacter { c, index } => PduError::new(
-            index / 2,
-            PduErrorKind::InvalidHex(format!("{c:?} at character {index} is not a hex digit")),
-        ),
-        hex::FromHexError::OddLength => PduError::new(
-            text.len() / 2,
-            PduErrorKind::InvalidHex(format!("odd number of hex digits ({})", text.len())),
-        ),
-        other => PduError::new(0, PduErrorKind::InvalidHex(other.to_string())),
-    })
+    let leading = text.chars().take_while(|ch| ch.is_whitespace()).count();
+    let trimmed = text.trim();
+    let mut digits = 0usize;
+    for (position, ch) in trimmed.chars().enumerate() {
+        if !ch.is_ascii_hexdigit() {
+            return Err(PduError::new(
+                position / 2,
+                PduErrorKind::InvalidHex(format!(
+                    "{ch:?} at character {} is not a hex digit",
+                    leading + position
+                )),
+            ));
+        }
+        digits += 1;
+    }
+    if !digits.is_multiple_of(2) {
+        return Err(PduError::new(
+            digits / 2,
+            PduErrorKind::InvalidHex(format!("odd number of hex digits ({digits})")),
+        ));
+    }
+    // Only ASCII hex digits remain, in pairs: decoding cannot fail.
+    hex::decode(trimmed)
+        .map_err(|error| PduError::new(0, PduErrorKind::InvalidHex(error.to_string())))
 }
 
 /// Where `part` starts within `whole`. Every failure carries a sub-slice of the PDU, so this
@@ -141,4 +155,31 @@ fn parse_pdu<'a>(
         _ => return fail::<(Option<Address>, Message)>(tpdu, PduErrorKind::ReservedMessageType),
     };
     Ok((rest, (smsc, message)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_errors_name_the_character_as_the_line_shows_it() {
+        let error = hex_octets("  00G0").unwrap_err();
+        assert!(error.to_string().contains("'G' at character 4"), "{error}");
+        let error = hex_octets("😀00").unwrap_err();
+        assert!(error.to_string().contains("'😀' at character 0"), "{error}");
+        let error = hex_octets("00é0").unwrap_err();
+        assert!(error.to_string().contains("'é' at character 2"), "{error}");
+        let error = hex_octets("000").unwrap_err();
+        assert!(
+            error.to_string().contains("odd number of hex digits (3)"),
+            "{error}"
+        );
+        assert_eq!(hex_octets(" 0aFf\r\n").unwrap(), vec![0x0A, 0xFF]);
+    }
+
+    #[test]
+    fn empty_input_is_an_error() {
+        assert_eq!(Pdu::decode(&[]).unwrap_err().kind, PduErrorKind::Empty);
+        assert_eq!(Pdu::decode_hex("  ").unwrap_err().kind, PduErrorKind::Empty);
+    }
 }

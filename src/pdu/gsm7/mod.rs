@@ -321,7 +321,20 @@ pub struct Encoder {
     extension: HashMap<char, u8>,
 }
 
+/// One encoder per locking/single shift pair, built on first use.
+static ENCODERS: [OnceLock<[OnceLock<Encoder>; 14]>; 14] = [const { OnceLock::new() }; 14];
+
 impl Encoder {
+    /// The shared encoder for `shift`: its reverse tables are built once per process, not
+    /// once per message.
+    pub fn for_shift(shift: Shift) -> &'static Encoder {
+        let index =
+            |language: Option<NationalLanguage>| language.map_or(0, |l| usize::from(l.id()));
+        ENCODERS[index(shift.locking)].get_or_init(|| [const { OnceLock::new() }; 14])
+            [index(shift.single)]
+        .get_or_init(|| Encoder::new(shift))
+    }
+
     /// Builds the reverse tables for `shift`.
     pub fn new(shift: Shift) -> Self {
         let reverse = |table: &[Option<char>; 128]| {
