@@ -118,8 +118,8 @@ pub enum DecodeWarning {
         /// Sequence number of this part.
         sequence: u8,
     },
-    /// UCS2 text with an odd number of octets or an unpaired surrogate; the damaged code unit
-    /// is shown as U+FFFD.
+    /// UCS2 text with an odd number of octets (the stray last octet is dropped) or an
+    /// unpaired surrogate (shown as U+FFFD).
     DamagedUcs2,
     /// A septet with no character in the table in force (an undefined national position or an
     /// escape at the very end); shown as U+FFFD or dropped.
@@ -162,7 +162,7 @@ impl fmt::Display for DecodeWarning {
             ),
             DecodeWarning::DamagedUcs2 => write!(
                 f,
-                "UCS2 text has an odd length or an unpaired surrogate; shown as U+FFFD"
+                "UCS2 text has an odd length (last octet dropped) or an unpaired surrogate (shown as U+FFFD)"
             ),
             DecodeWarning::UndefinedSeptet { septet } => write!(
                 f,
