@@ -157,14 +157,13 @@ pub(crate) fn ucs2(payload: &[u8], warnings: &mut Vec<DecodeWarning>) -> String 
         .chunks_exact(2)
         .map(|pair| u16::from_be_bytes([pair[0], pair[1]]));
     let mut damaged = !payload.len().is_multiple_of(2);
-    let text = char::decode_utf16(units)
-        .map(|unit| {
-            unit.unwrap_or_else(|_| {
-                damaged = true;
-                char::REPLACEMENT_CHARACTER
-            })
-        })
-        .collect();
+    let mut text = String::with_capacity(payload.len() / 2 * 3);
+    for unit in char::decode_utf16(units) {
+        text.push(unit.unwrap_or_else(|_| {
+            damaged = true;
+            char::REPLACEMENT_CHARACTER
+        }));
+    }
     if damaged {
         warnings.push(DecodeWarning::DamagedUcs2);
     }
