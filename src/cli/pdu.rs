@@ -125,18 +125,9 @@ pub enum JsonReport<'a> {
         sender_type: &'static str,
         /// RFC 3339 with the PDU's offset; null when not valid.
         timestamp: Option<String>,
-        /// gsm7 / ucs2 / 8bit.
-        encoding: &'static str,
-        /// The text; null for binary 8-bit data.
-        text: Option<&'a str>,
-        /// For 8-bit data, the octets after the header in lower-case hex.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        data_hex: Option<String>,
-        /// Position in a multipart message.
-        concat: Option<JsonConcat>,
-        /// Application ports, when the message is addressed to one (WAP push: 2948).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        ports: Option<JsonPorts>,
+        /// The user data fields.
+        #[serde(flatten)]
+        content: JsonContent<'a>,
         /// What was odd, when anything was.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         warnings: Vec<String>,
@@ -169,18 +160,9 @@ pub enum JsonReport<'a> {
         recipient: &'a str,
         /// Type of the recipient's number.
         recipient_type: &'static str,
-        /// gsm7 / ucs2 / 8bit.
-        encoding: &'static str,
-        /// The text; null for binary 8-bit data.
-        text: Option<&'a str>,
-        /// For 8-bit data, the octets after the header in lower-case hex.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        data_hex: Option<String>,
-        /// Position in a multipart message.
-        concat: Option<JsonConcat>,
-        /// Application ports, when the message is addressed to one (WAP push: 2948).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        ports: Option<JsonPorts>,
+        /// The user data fields.
+        #[serde(flatten)]
+        content: JsonContent<'a>,
         /// What was odd, when anything was.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         warnings: Vec<String>,
@@ -190,6 +172,47 @@ pub enum JsonReport<'a> {
         /// What is wrong and at which byte.
         error: String,
     },
+}
+
+/// The user data of a deliver or submit, as JSON fields.
+#[derive(Debug, Serialize)]
+pub struct JsonContent<'a> {
+    /// gsm7 / ucs2 / 8bit.
+    pub encoding: &'static str,
+    /// The text; null for binary 8-bit data.
+    pub text: Option<&'a str>,
+    /// For 8-bit data, the octets after the header in lower-case hex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_hex: Option<String>,
+    /// Position in a multipart message.
+    pub concat: Option<JsonConcat>,
+    /// Application ports, when the message is addressed to one (WAP push: 2948).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ports: Option<JsonPorts>,
+}
+
+impl<'a> From<&'a UserData> for JsonContent<'a> {
+    fn from(user_data: &'a UserData) -> Self {
+        JsonContent {
+            encoding: user_data.encoding.json_name(),
+            text: user_data.text.as_deref(),
+            data_hex: (user_data.encoding == pdu::Encoding::EightBit)
+                .then(|| hex::encode(&user_data.octets)),
+            concat: user_data
+                .header
+                .as_ref()
+                .and_then(|header| header.concatenation)
+                .map(JsonConcat::from),
+            ports: user_data
+                .header
+                .as_ref()
+                .and_then(|header| header.ports)
+                .map(|ports| JsonPorts {
+                    destination: ports.destination,
+                    origin: ports.origin,
+                }),
+        }
+    }
 }
 
 /// `{"ref":N,"total":N,"seq":N}`.
@@ -215,14 +238,6 @@ impl From<Concatenation> for JsonConcat {
     }
 }
 
-fn concat_of(user_data: &UserData) -> Option<JsonConcat> {
-    user_data
-        .header
-        .as_ref()
-        .and_then(|header| header.concatenation)
-        .map(JsonConcat::from)
-}
-
 /// `{"dst":N,"src":N}`.
 #[derive(Debug, Serialize)]
 pub struct JsonPorts {
@@ -232,18 +247,6 @@ pub struct JsonPorts {
     /// Originator port.
     #[serde(rename = "src")]
     pub origin: u16,
-}
-
-fn ports_of(user_data: &UserData) -> Option<JsonPorts> {
-    let ports = user_data.header.as_ref()?.ports?;
-    Some(JsonPorts {
-        destination: ports.destination,
-        origin: ports.origin,
-    })
-}
-
-fn data_hex_of(user_data: &UserData) -> Option<String> {
-    (user_data.encoding == pdu::Encoding::EightBit).then(|| hex::encode(&user_data.octets))
 }
 
 fn rfc3339(time: Option<time::OffsetDateTime>) -> Option<String> {
@@ -272,11 +275,7 @@ impl<'a> From<&'a Result<Pdu, PduError>> for JsonReport<'a> {
                 sender: &deliver.sender.value,
                 sender_type: deliver.sender.type_of_number.json_name(),
                 timestamp: rfc3339(deliver.timestamp),
-                encoding: deliver.user_data.encoding.json_name(),
-                text: deliver.user_data.text.as_deref(),
-                data_hex: data_hex_of(&deliver.user_data),
-                concat: concat_of(&deliver.user_data),
-                ports: ports_of(&deliver.user_data),
+                content: JsonContent::from(&deliver.user_data),
                 warnings,
             },
             Message::StatusReport(report) => JsonReport::StatusReport {
@@ -293,11 +292,7 @@ impl<'a> From<&'a Result<Pdu, PduError>> for JsonReport<'a> {
                 reference: submit.reference,
                 recipient: &submit.recipient.value,
                 recipient_type: submit.recipient.type_of_number.json_name(),
-                encoding: submit.user_data.encoding.json_name(),
-                text: submit.user_data.text.as_deref(),
-                data_hex: data_hex_of(&submit.user_data),
-                concat: concat_of(&submit.user_data),
-                ports: ports_of(&submit.user_data),
+                content: JsonContent::from(&submit.user_data),
                 warnings,
             },
         }

@@ -99,7 +99,7 @@ impl Shift {
         }
     }
 
-    /// A short name for errors and logs, e.g. "GSM 7-bit" or "GSM 7-bit (turkish)".
+    /// A short name for errors: "GSM 7-bit", or "GSM 7-bit national" with a shift table.
     pub fn name(self) -> &'static str {
         match (self.locking, self.single) {
             (None, None) => "GSM 7-bit",
