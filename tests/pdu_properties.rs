@@ -246,7 +246,8 @@ fn deliver_envelope() -> impl Strategy<Value = DeliverSpec> {
                 alphabet: Alphabet::Auto,
                 class,
                 protocol_identifier: pid,
-                concat_reference: reference,
+                // An 8-bit reference must fit 8 bits (the encoder refuses more).
+                concat_reference: if sixteen { reference } else { reference & 0xFF },
                 sixteen_bit_reference: sixteen,
                 ports,
             },
@@ -340,7 +341,7 @@ fn check_user_data(
                     index + 1
                 ))
             })?;
-            // An 8-bit reference carries the low octet of the u16 the spec holds.
+            // An 8-bit reference is the low octet (the generators keep it below 256).
             let expected_reference = if sixteen_bit_reference {
                 reference
             } else {
@@ -568,7 +569,7 @@ proptest! {
         validity in prop::option::of(any::<u8>()),
         status_report_request in any::<bool>(),
         class in class(),
-        concat_reference in any::<u16>(),
+        concat_reference in any::<u8>(),
     ) {
         let default: BTreeSet<char> = default_chars().into_iter().collect();
         let encoding = if text.chars().all(|ch| default.contains(&ch)) {
@@ -613,7 +614,7 @@ proptest! {
                 encoding,
                 index,
                 total,
-                concat_reference,
+                u16::from(concat_reference),
                 false,
                 Shift::DEFAULT,
                 None,

@@ -153,8 +153,8 @@ pub struct SubmitSpec {
     pub status_report_request: bool,
     /// The message class, if any.
     pub class: Option<MessageClass>,
-    /// Concatenation reference shared by the parts.
-    pub concat_reference: u16,
+    /// Concatenation reference shared by the parts (8 bits, as phones send).
+    pub concat_reference: u8,
 }
 
 impl SubmitSpec {
@@ -179,7 +179,7 @@ impl SubmitSpec {
             &self.body,
             self.alphabet,
             None,
-            self.concat_reference,
+            u16::from(self.concat_reference),
             false,
         )?;
         let coding = DataCoding::general(parts.encoding, self.class);
