@@ -3,8 +3,8 @@
 //!
 //! Map of the crate (each module opens with what it owns):
 //! - [`pdu`]: the SMS PDU codec (TS 23.040 / TS 23.038), pure, no I/O.
-//! - [`at`]: the AT protocol on the wire (V.250, TS 27.007 / TS 27.005): line framing and
-//!   response/URC classification, pure, no I/O.
+//! - [`at`]: the AT protocol (V.250, TS 27.007 / TS 27.005): line framing, typed URCs, typed
+//!   commands and responses, error tables; pure, no I/O.
 //! - [`cli`]: the command-line commands; `main.rs` only parses arguments and calls these.
 //! - [`proto`]: the generated protobuf types of `proto/modempool/v1`.
 

@@ -20,15 +20,7 @@
 
 use std::collections::VecDeque;
 
-use nom::{
-    IResult, Parser,
-    branch::alt,
-    bytes::complete::take_till,
-    character::complete::{char, space0},
-    combinator::all_consuming,
-    multi::separated_list1,
-    sequence::delimited,
-};
+use super::fields;
 
 /// The longest line kept, in bytes, line ending excluded.
 ///
@@ -420,46 +412,6 @@ fn is_pdu_hex(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// One comma-separated field of a response's parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field<'a> {
-    /// A string parameter in double quotes (V.250 §5.4.2.2); commas inside do not split.
-    Quoted(&'a str),
-    /// A bare parameter (a number, or empty when omitted), spaces trimmed.
-    Bare(&'a str),
-}
-
-impl Field<'_> {
-    /// A bare decimal number such as `<length>`, `<index>` or a PDU-mode `<stat>`. Text mode
-    /// writes `<stat>` and time stamps in quotes, which is how the two modes are told apart.
-    fn is_integer(&self) -> bool {
-        matches!(self, Field::Bare(text)
-            if (1..=5).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()))
-    }
-}
-
-/// `field = [space] "\"" *(not "\"") "\"" [space] / *(not ",")`
-fn field(input: &str) -> IResult<&str, Field<'_>> {
-    alt((
-        delimited(
-            space0,
-            delimited(char('"'), take_till(|c| c == '"'), char('"')),
-            space0,
-        )
-        .map(Field::Quoted),
-        take_till(|c| c == ',').map(|bare: &str| Field::Bare(bare.trim())),
-    ))
-    .parse(input)
-}
-
-/// `fields = field *("," field)`, the whole of the text after the header's colon.
-fn fields(input: &str) -> Option<Vec<Field<'_>>> {
-    all_consuming(separated_list1(char(','), field))
-        .parse(input)
-        .ok()
-        .map(|(_, fields)| fields)
-}
-
 /// Whether `text` is a header that a PDU line follows, in its PDU-mode shape. The same
 /// commands in text mode (`+CMGF=1`) have other field counts and quoted `<stat>`/time stamps,
 /// and the line after them is text, not a PDU, so they must stay plain lines.
@@ -482,16 +434,16 @@ fn is_pdu_header(text: &str) -> bool {
     if !matches!(name, "+CMT" | "+CDS" | "+CBM" | "+CMGL" | "+CMGR") {
         return false;
     }
-    let Some(fields) = fields(parameters) else {
+    let Some(fields) = fields::split(parameters) else {
         return false;
     };
     match (name, fields.as_slice()) {
-        ("+CMT", [_alpha, length]) => length.is_integer(),
-        ("+CDS" | "+CBM", [length]) => length.is_integer(),
+        ("+CMT", [_alpha, length]) => length.is_bare_integer(),
+        ("+CDS" | "+CBM", [length]) => length.is_bare_integer(),
         ("+CMGL", [index, stat, _alpha, length]) => {
-            index.is_integer() && stat.is_integer() && length.is_integer()
+            index.is_bare_integer() && stat.is_bare_integer() && length.is_bare_integer()
         }
-        ("+CMGR", [stat, _alpha, length]) => stat.is_integer() && length.is_integer(),
+        ("+CMGR", [stat, _alpha, length]) => stat.is_bare_integer() && length.is_bare_integer(),
         _ => false,
     }
 }

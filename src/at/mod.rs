@@ -1,16 +1,23 @@
-//! The AT protocol as seen on the wire: the first, pure layer of the AT engine.
+//! The AT protocol, pure layers: what a modem writes and what we write to it, with no I/O.
 //!
-//! This module owns turning the byte stream a modem writes (ITU-T V.250 §5.2.1 framing,
-//! 3GPP TS 27.007 / TS 27.005 responses) into events: text lines, with final result codes
-//! (V.250 §5.7.1, TS 27.007 §9.2 `+CME ERROR`, TS 27.005 §3.2.5 `+CMS ERROR`) told apart from
-//! other lines, the header + PDU line pairs of TS 27.005 §3.4, the `> ` prompt of §3.5.1, the
-//! command echo, and the garbage that had to be dropped. See [`digest`].
+//! - [`digest`]: the byte stream a modem writes (ITU-T V.250 §5.2.1 framing) turned into
+//!   events: text lines with final result codes (V.250 §5.7.1, TS 27.007 §9.2 `+CME ERROR`,
+//!   TS 27.005 §3.2.5 `+CMS ERROR`) told apart, the header + PDU line pairs of TS 27.005 §3.4,
+//!   the `> ` prompt of §3.5.1, the command echo, and the garbage that had to be dropped.
+//! - [`urc`]: unsolicited result codes typed (+CMTI, +CMT, +CDS, +CREG, +CPIN, +CUSD, boot
+//!   lines, and the Huawei / Quectel / SIMCom vendor lines).
+//! - [`command`]: the commands the daemon sends, each a type with its text, its timeout class
+//!   and the parser of its response.
+//! - [`error_codes`]: the +CME / +CMS error tables of the specs, with a fallback for the rest.
 //!
-//! It does no I/O and knows nothing of tokio: the port task reads the serial port and feeds
-//! the bytes in, so every quirk can be tested with a byte transcript. Typed URC parsing, the
-//! command runner (one command in flight, timeouts, deciding which lines belong to the
-//! command) and typed commands belong to later layers, not to this module.
+//! Nothing here knows tokio: the port task reads the serial port and feeds the bytes in, so
+//! every quirk can be tested with a byte transcript. The command runner (one command in
+//! flight, timeouts, telling a command's lines from URCs) sits on top of these.
 
+pub mod command;
 pub mod digest;
+pub mod error_codes;
+mod fields;
+pub mod urc;
 
 pub use digest::{DigestStats, Digester, ErrorCode, Event, FinalResult, GarbageReason, Line};
