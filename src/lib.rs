@@ -13,6 +13,8 @@
 pub mod at;
 pub mod cli;
 pub mod pdu;
+#[cfg(test)]
+mod test_support;
 
 /// Protobuf and gRPC types generated from `proto/modempool/v1` at build time.
 pub mod proto {

@@ -452,6 +452,7 @@ fn is_pdu_header(text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::pdu::Pdu;
+    use crate::test_support::Rng;
 
     /// An SMS-DELIVER from "+31641600986", "How are you?" (TPDU 30 octets).
     const DELIVER: &str =
@@ -821,22 +822,6 @@ mod tests {
             digester.events().collect::<Vec<_>>(),
             digest(b"\r\n+CSQ: 20,99\r\n\r\nOK\r\n")
         );
-    }
-
-    /// xorshift64*: a small deterministic PRNG, so failures reproduce without a dependency.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next_u64(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-
-        fn below(&mut self, bound: usize) -> usize {
-            (self.next_u64() % bound as u64) as usize
-        }
     }
 
     /// A transcript with something of every kind: echo, PDU pairs, a URC inside a listing,

@@ -707,6 +707,7 @@ fn storage(urc: &'static str, field: &Field<'_>) -> Result<String, UrcError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::Rng;
 
     fn ok(line: &str) -> Urc {
         match parse_urc(line) {
@@ -1197,22 +1198,6 @@ mod tests {
             "+:1",
         ] {
             assert_eq!(parse_urc(line), None, "{line:?}");
-        }
-    }
-
-    /// xorshift64*: a small deterministic PRNG, so failures reproduce without a dependency.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next_u64(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-
-        fn below(&mut self, bound: usize) -> usize {
-            (self.next_u64() % bound as u64) as usize
         }
     }
 
