@@ -23,6 +23,9 @@ use std::time::Duration;
 
 use super::digest::Event;
 use super::fields::{Field, split as split_fields};
+use super::urc::{
+    RegistrationDomain, RegistrationResponse, SimStatus, parse_registration_response,
+};
 
 /// How long a command may take before the runner gives up on it.
 ///
@@ -897,29 +900,6 @@ impl Command for SignalQuality {
     }
 }
 
-/// Circuit-switched registration as `+CREG?` reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Registration {
-    /// `<n>`: which `+CREG` URCs are enabled.
-    pub n: u8,
-    /// `<stat>`: 0 not registered, 1 home, 2 searching, 3 denied, 4 unknown, 5 roaming
-    /// (6..=10 are SMS-only and CSFB variants). 1 and 5 mean SMS can arrive.
-    pub stat: u8,
-    /// `<lac>`: location area code, hex, when the module reports it (`<n>` = 2).
-    pub lac: Option<String>,
-    /// `<ci>`: cell id, hex, when reported.
-    pub ci: Option<String>,
-    /// `<AcT>` when reported.
-    pub access_technology: Option<u8>,
-}
-
-impl Registration {
-    /// Whether the module is registered (home or roaming), i.e. SMS can be received.
-    pub fn is_registered(&self) -> bool {
-        matches!(self.stat, 1 | 5)
-    }
-}
-
 /// `AT+CREG?`: whether the module is on the network, polled before trusting a port.
 //
 // 3GPP TS 27.007 §7.2 Network registration +CREG: read command response
@@ -928,7 +908,7 @@ impl Registration {
 pub struct RegistrationQuery;
 
 impl Command for RegistrationQuery {
-    type Response = Registration;
+    type Response = RegistrationResponse;
 
     fn text(&self) -> String {
         "AT+CREG?".to_owned()
@@ -942,38 +922,17 @@ impl Command for RegistrationQuery {
         2
     }
 
-    fn parse(&self, lines: &[ResponseLine]) -> Result<Registration, ResponseError> {
+    fn parse(&self, lines: &[ResponseLine]) -> Result<RegistrationResponse, ResponseError> {
         const EXPECTED: &str = "+CREG: <n>,<stat>[,[<lac>],[<ci>],[<AcT>]]";
         let line = single_text("+CREG", EXPECTED, lines)?;
-        let info = Info::parse("+CREG", EXPECTED, line, "+CREG:")?;
-        info.arity(2, 7)?;
-        Ok(Registration {
-            n: info.int(0)?,
-            stat: info.int(1)?,
-            lac: info.opt_text(2).map(str::to_owned),
-            ci: info.opt_text(3).map(str::to_owned),
-            access_technology: info.opt_int(4)?,
-        })
+        // The `?` response has the URC's fields after `<n>`: one parser for both, in urc.
+        match parse_registration_response(line) {
+            Some(Ok(response)) if response.registration.domain == RegistrationDomain::Cs => {
+                Ok(response)
+            }
+            _ => Err(ResponseError::new("+CREG", Some(line), EXPECTED)),
+        }
     }
-}
-
-/// What the SIM is waiting for, as `+CPIN?` reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PinState {
-    /// `READY`: nothing pending; the SIM is usable.
-    Ready,
-    /// `SIM PIN`: the PIN must be entered.
-    SimPin,
-    /// `SIM PUK`: the PIN was blocked; needs the PUK (the daemon never guesses it).
-    SimPuk,
-    /// `PH-SIM PIN`: the module is locked to another SIM.
-    PhSimPin,
-    /// `SIM PIN2`.
-    SimPin2,
-    /// `SIM PUK2`.
-    SimPuk2,
-    /// Any other code of the §8.3 list (network personalisation...) or a vendor one.
-    Other(String),
 }
 
 /// `AT+CPIN?`: whether the SIM needs a PIN before anything else works.
@@ -984,7 +943,7 @@ pub enum PinState {
 pub struct PinStatus;
 
 impl Command for PinStatus {
-    type Response = PinState;
+    type Response = SimStatus;
 
     fn text(&self) -> String {
         "AT+CPIN?".to_owned()
@@ -999,7 +958,7 @@ impl Command for PinStatus {
         2
     }
 
-    fn parse(&self, lines: &[ResponseLine]) -> Result<PinState, ResponseError> {
+    fn parse(&self, lines: &[ResponseLine]) -> Result<SimStatus, ResponseError> {
         const EXPECTED: &str = "+CPIN: <code>";
         let line = single_text("+CPIN", EXPECTED, lines)?;
         let code = line
@@ -1007,15 +966,8 @@ impl Command for PinStatus {
             .map(|rest| strip_optional_prefix(rest, &[]))
             .filter(|code| !code.is_empty())
             .ok_or_else(|| ResponseError::new("+CPIN", Some(line), EXPECTED))?;
-        Ok(match code {
-            "READY" => PinState::Ready,
-            "SIM PIN" => PinState::SimPin,
-            "SIM PUK" => PinState::SimPuk,
-            "PH-SIM PIN" => PinState::PhSimPin,
-            "SIM PIN2" => PinState::SimPin2,
-            "SIM PUK2" => PinState::SimPuk2,
-            other => PinState::Other(other.to_owned()),
-        })
+        // The same codes as the +CPIN URC: one table, in urc.
+        Ok(SimStatus::parse(code))
     }
 }
 
@@ -1644,6 +1596,7 @@ impl Command for AcknowledgeMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::at::urc::{Registration, RegistrationStatus};
 
     fn text(lines: &[&str]) -> Vec<ResponseLine> {
         lines.iter().map(|line| ResponseLine::from(*line)).collect()
@@ -1986,25 +1939,30 @@ mod tests {
     #[test]
     fn creg_short_and_with_location() {
         let short = RegistrationQuery.parse(&text(&["+CREG: 0,1"])).unwrap();
-        assert!(short.is_registered());
-        assert_eq!(short.lac, None);
+        assert!(short.registration.status.is_registered());
+        assert_eq!(short.registration.lac, None);
         let long = RegistrationQuery
             .parse(&text(&["+CREG: 2,5,\"1A2B\",\"01C3D4E5\",7"]))
             .unwrap();
         assert_eq!(
             long,
-            Registration {
-                n: 2,
-                stat: 5,
-                lac: Some("1A2B".to_owned()),
-                ci: Some("01C3D4E5".to_owned()),
-                access_technology: Some(7),
+            RegistrationResponse {
+                mode: 2,
+                registration: Registration {
+                    domain: RegistrationDomain::Cs,
+                    status: RegistrationStatus::Roaming,
+                    lac: Some("1A2B".to_owned()),
+                    cell_id: Some("01C3D4E5".to_owned()),
+                    access_technology: Some(7),
+                },
             }
         );
         assert!(
             !RegistrationQuery
                 .parse(&text(&["+CREG: 0,2"]))
                 .unwrap()
+                .registration
+                .status
                 .is_registered()
         );
     }
@@ -2012,13 +1970,13 @@ mod tests {
     #[test]
     fn cpin_codes_are_typed() {
         let state = |line| PinStatus.parse(&text(&[line])).unwrap();
-        assert_eq!(state("+CPIN: READY"), PinState::Ready);
-        assert_eq!(state("+CPIN: SIM PIN"), PinState::SimPin);
-        assert_eq!(state("+CPIN: SIM PUK"), PinState::SimPuk);
-        assert_eq!(state("+CPIN: \"PH-SIM PIN\""), PinState::PhSimPin);
+        assert_eq!(state("+CPIN: READY"), SimStatus::Ready);
+        assert_eq!(state("+CPIN: SIM PIN"), SimStatus::SimPin);
+        assert_eq!(state("+CPIN: SIM PUK"), SimStatus::SimPuk);
+        assert_eq!(state("+CPIN: \"PH-SIM PIN\""), SimStatus::PhSimPin);
         assert_eq!(
             state("+CPIN: PH-NET PIN"),
-            PinState::Other("PH-NET PIN".to_owned())
+            SimStatus::Other("PH-NET PIN".to_owned())
         );
         assert!(PinStatus.parse(&text(&["+CPIN:"])).is_err());
         assert!(PinStatus.parse(&[]).is_err());

@@ -268,7 +268,9 @@ pub enum SimStatus {
 }
 
 impl SimStatus {
-    fn parse(code: &str) -> Self {
+    /// The status for a `<code>` as the modem wrote it, quotes removed; shared by the URC and
+    /// the response to `AT+CPIN?`.
+    pub(crate) fn parse(code: &str) -> Self {
         match code {
             "READY" => Self::Ready,
             "SIM PIN" => Self::SimPin,

@@ -307,9 +307,14 @@ fn time_line(time: Option<time::OffsetDateTime>) -> String {
     rfc3339(time).unwrap_or_else(|| "(not a valid time stamp)".to_owned())
 }
 
-fn user_data_lines(user_data: &UserData, class: Option<u8>, out: &mut dyn Write) -> io::Result<()> {
-    let class = class
-        .map(|class| format!(", class {class}"))
+fn user_data_lines(
+    user_data: &UserData,
+    coding: &pdu::DataCoding,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let class = coding
+        .class
+        .map(|class| format!(", class {}", class.number()))
         .unwrap_or_default();
     writeln!(
         out,
@@ -360,7 +365,7 @@ fn write_human(decoded: &Result<Pdu, PduError>, out: &mut dyn Write) -> io::Resu
             writeln!(out, "  from:      {}", address_line(sender))?;
             write_smsc(pdu, out)?;
             writeln!(out, "  sent:      {}", time_line(*timestamp))?;
-            user_data_lines(user_data, coding.class.map(|class| class.number()), out)?;
+            user_data_lines(user_data, coding, out)?;
         }
         Message::Submit(Submit {
             reference,
@@ -372,7 +377,7 @@ fn write_human(decoded: &Result<Pdu, PduError>, out: &mut dyn Write) -> io::Resu
             writeln!(out, "SMS-SUBMIT (reference {reference})")?;
             writeln!(out, "  to:        {}", address_line(recipient))?;
             write_smsc(pdu, out)?;
-            user_data_lines(user_data, coding.class.map(|class| class.number()), out)?;
+            user_data_lines(user_data, coding, out)?;
         }
         Message::StatusReport(report) => {
             let StatusReport {

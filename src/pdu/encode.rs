@@ -231,8 +231,33 @@ struct Parts {
     parts: Vec<PartData>,
 }
 
-/// A character's code: one or two septets, one or two UTF-16 units, or one octet.
-type Unit = Vec<u8>;
+/// A character's code, kept whole so that no part splits it: one or two septets (an escape
+/// and its septet), one or two UTF-16 code units (a surrogate pair), or one octet.
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    bytes: [u8; 4],
+    len: u8,
+}
+
+impl Unit {
+    /// `bytes` holds one to four octets.
+    fn new(bytes: &[u8]) -> Self {
+        let mut unit = Unit {
+            bytes: [0; 4],
+            len: bytes.len().min(4) as u8,
+        };
+        unit.bytes[..usize::from(unit.len)].copy_from_slice(&bytes[..usize::from(unit.len)]);
+        unit
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+}
 
 /// Splits the body into the parts of a message, each with its header.
 fn split(
@@ -255,7 +280,7 @@ fn split(
         base.single_shift = shift.single.map(|language| language.id());
     }
 
-    let total_size: usize = units.iter().map(Vec::len).sum();
+    let total_size: usize = units.iter().map(Unit::len).sum();
     let chunks: Vec<&[Unit]> = if total_size <= capacity(encoding, &base) {
         vec![&units[..]]
     } else {
@@ -321,7 +346,7 @@ fn capacity(encoding: Encoding, header: &UserDataHeader) -> usize {
 }
 
 fn part(encoding: Encoding, header: &UserDataHeader, units: &[Unit]) -> PartData {
-    let payload: Vec<u8> = units.iter().flatten().copied().collect();
+    let payload: Vec<u8> = units.iter().flat_map(Unit::as_slice).copied().collect();
     let header_octets = if header.is_empty() {
         Vec::new()
     } else {
@@ -362,7 +387,7 @@ fn units(
             return Ok((
                 Encoding::EightBit,
                 None,
-                data.iter().map(|&octet| vec![octet]).collect(),
+                data.iter().map(|&octet| Unit::new(&[octet])).collect(),
             ));
         }
         Body::Text(text) => text,
@@ -371,8 +396,8 @@ fn units(
         let encoder = gsm7::Encoder::for_shift(shift);
         text.chars()
             .map(|ch| match encoder.septets_of(ch) {
-                Some(gsm7::SeptetRun::One(septet)) => Ok(vec![septet]),
-                Some(gsm7::SeptetRun::Escaped(septet)) => Ok(vec![gsm7::ESCAPE, septet]),
+                Some(gsm7::SeptetRun::One(septet)) => Ok(Unit::new(&[septet])),
+                Some(gsm7::SeptetRun::Escaped(septet)) => Ok(Unit::new(&[gsm7::ESCAPE, septet])),
                 None => Err(EncodeError::Unencodable(ch, shift.name())),
             })
             .collect()
@@ -380,11 +405,13 @@ fn units(
     let ucs2_units = || -> Vec<Unit> {
         text.chars()
             .map(|ch| {
-                let mut buffer = [0u16; 2];
-                ch.encode_utf16(&mut buffer)
-                    .iter()
-                    .flat_map(|unit| unit.to_be_bytes())
-                    .collect()
+                let mut utf16 = [0u16; 2];
+                let mut octets = [0u8; 4];
+                let code_units = ch.encode_utf16(&mut utf16);
+                for (pair, code_unit) in octets.chunks_exact_mut(2).zip(code_units.iter()) {
+                    pair.copy_from_slice(&code_unit.to_be_bytes());
+                }
+                Unit::new(&octets[..code_units.len() * 2])
             })
             .collect()
     };
@@ -399,7 +426,7 @@ fn units(
             .chars()
             .map(|ch| {
                 u8::try_from(u32::from(ch))
-                    .map(|octet| vec![octet])
+                    .map(|octet| Unit::new(&[octet]))
                     .map_err(|_| EncodeError::Unencodable(ch, "8-bit"))
             })
             .collect::<Result<_, _>>()

@@ -108,22 +108,6 @@ impl Shift {
     }
 }
 
-/// Septet `index` of `octets` counted from bit 0 of the first octet, or None past the end.
-#[inline]
-fn septet_at(octets: &[u8], index: usize) -> Option<u8> {
-    let bit = index * 7;
-    let byte = bit / 8;
-    let shift = bit % 8;
-    let low = *octets.get(byte)? >> shift;
-    let value = if shift > 1 {
-        // The septet straddles two octets.
-        low | (*octets.get(byte + 1)? << (8 - shift))
-    } else {
-        low
-    };
-    Some(value & 0x7F)
-}
-
 /// One table position in UTF-8, ready to copy: decoding writes four octets and advances by
 /// `len`, which is much faster than pushing `char`s one by one.
 #[derive(Debug, Clone, Copy)]
@@ -208,7 +192,7 @@ pub fn decode(
     warnings: &mut Vec<DecodeWarning>,
 ) -> String {
     let (base, extension) = utf8_tables(shift);
-    let count = count.min((octets.len() * 8).saturating_sub(first * 7) / 7);
+    let count = count.min(septets_available(octets, first));
     // Every character of every table is in the BMP: at most three UTF-8 octets a septet.
     let mut utf8: Vec<u8> = Vec::with_capacity(count * 3);
     let mut escaped = false;
@@ -287,12 +271,17 @@ fn unpack_into(octets: &[u8], first: usize, septets: &mut [u8]) {
     }
 }
 
-/// Unpacks `count` septets starting at septet index `first`; for alphanumeric addresses and
-/// tests that want the raw values.
+/// Unpacks `count` septets starting at septet index `first` (fewer if `octets` end first);
+/// for tests and tools that want the raw values.
 pub fn unpack(octets: &[u8], first: usize, count: usize) -> Vec<u8> {
-    (first..first + count)
-        .map_while(|index| septet_at(octets, index))
-        .collect()
+    let mut septets = vec![0; count.min(septets_available(octets, first))];
+    unpack_into(octets, first, &mut septets);
+    septets
+}
+
+/// How many whole septets `octets` hold from septet index `first` on.
+fn septets_available(octets: &[u8], first: usize) -> usize {
+    (octets.len() * 8).saturating_sub(first * 7) / 7
 }
 
 /// Packs septets into octets, leaving the first `first` septet positions (a user data
@@ -367,11 +356,6 @@ impl Encoder {
         self.extension
             .get(&ch)
             .map(|&septet| SeptetRun::Escaped(septet))
-    }
-
-    /// Whether every character of `text` has septets in these tables.
-    pub fn can_encode(&self, text: &str) -> bool {
-        text.chars().all(|ch| self.septets_of(ch).is_some())
     }
 
     /// The septets of `text`, or the first character that has none.
