@@ -82,6 +82,44 @@ pub trait Command {
     /// Parses the information lines collected before `OK` (PDU pairs included), or says what
     /// was unexpected. A failing final result code never reaches here: it is the runner's.
     fn parse(&self, lines: &[ResponseLine]) -> Result<Self::Response, ResponseError>;
+
+    /// The prefix of the information lines that answer this command, e.g. `+CPIN:` for
+    /// `AT+CPIN?`. The runner gives a line with this prefix to the command even when the same
+    /// line could be a URC (`+CPIN: READY`, `+CREG: 0,1`); any other line that parses as a URC
+    /// is one, even in the middle of the response. The default is the command's name, taken
+    /// from its text; a command whose answer is itself a URC (`+CUSD`) returns `None`.
+    fn response_prefix(&self) -> Option<String> {
+        prefix_of(&self.text())
+    }
+
+    /// What to write after the `> ` prompt (TS 27.005 §3.5.1), for `+CMGS` / `+CMGW`: the
+    /// runner writes it followed by Ctrl-Z. `None` for every command that takes no prompt.
+    fn payload(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The prefix of the information lines that answer the command `text`: its extended name
+/// and a colon (`+CMGL:` for `AT+CMGL=4`, `^ICCID:` for `AT^ICCID?`); `None` for basic
+/// commands (`ATI`, `ATE0`), whose answers carry no prefix (V.250 §5.4.1).
+pub fn prefix_of(text: &str) -> Option<String> {
+    name_of(text)
+        .filter(|name| name.starts_with(['+', '^', '*', '$', '#', '%']))
+        .map(|name| format!("{name}:"))
+}
+
+/// The command's name as logs and errors show it: the text after `AT` up to `=` or `?`,
+/// e.g. `+CPIN` for `AT+CPIN="1234"`, so that arguments (a PIN) never reach a log line.
+/// `None` for text that is not an AT command.
+pub fn name_of(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let rest = text
+        .get(..2)
+        .filter(|at| at.eq_ignore_ascii_case("AT"))
+        .and_then(|_| text.get(2..))?;
+    let end = rest.find(['=', '?']).unwrap_or(rest.len());
+    let name = &rest[..end];
+    (!name.is_empty()).then_some(name)
 }
 
 /// One information line of a command's response, as the runner collected it.
@@ -1103,6 +1141,12 @@ impl Command for Ussd {
     fn parse(&self, _lines: &[ResponseLine]) -> Result<(), ResponseError> {
         Ok(())
     }
+
+    // The answer is the `+CUSD:` URC, which some modems send before `OK` and most after: it
+    // must reach the URC channel either way.
+    fn response_prefix(&self) -> Option<String> {
+        None
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1590,6 +1634,211 @@ impl Command for AcknowledgeMessage {
 
     fn parse(&self, _lines: &[ResponseLine]) -> Result<(), ResponseError> {
         Ok(())
+    }
+}
+
+/// One operator found by an operator scan (`+COPS=?`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScannedOperator {
+    /// `<stat>`: 0 unknown, 1 available, 2 current, 3 forbidden.
+    pub status: u8,
+    /// `<oper>` in long alphanumeric format, e.g. `Telekom.de`.
+    pub long_name: String,
+    /// `<oper>` in short alphanumeric format, e.g. `TDG`.
+    pub short_name: String,
+    /// `<oper>` in numeric format: MCC and MNC, e.g. `26201`.
+    pub numeric: String,
+    /// `<AcT>` when the modem gives it (0 GSM, 2 UTRAN, 7 E-UTRAN, ...).
+    pub access_technology: Option<u8>,
+}
+
+/// `AT+COPS=?`: scans for the operators in reach. Used when a SIM will not register, to tell
+/// "no coverage" (nothing found) from "registration denied" (the home operator is listed as
+/// forbidden). It listens on every band, hence [`TimeoutClass::Scan`].
+//
+// 3GPP TS 27.007 §7.3 PLMN selection +COPS: +COPS=?
+//   response +COPS: [list of supported (<stat>,long alphanumeric <oper>,short alphanumeric
+//            <oper>,numeric <oper>[,<AcT>])s][,,(list of supported <mode>s),(list of
+//            supported <format>s)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperatorScan;
+
+impl Command for OperatorScan {
+    type Response = Vec<ScannedOperator>;
+
+    fn text(&self) -> String {
+        "AT+COPS=?".to_owned()
+    }
+
+    fn timeout(&self) -> TimeoutClass {
+        TimeoutClass::Scan
+    }
+
+    fn parse(&self, lines: &[ResponseLine]) -> Result<Vec<ScannedOperator>, ResponseError> {
+        const EXPECTED: &str =
+            "+COPS: (<stat>,<long>,<short>,<numeric>[,<AcT>]),...[,,(<modes>),(<formats>)]";
+        let line = single_text("+COPS", EXPECTED, lines)?;
+        let error = || ResponseError::new("+COPS", Some(line), EXPECTED);
+        let list = line.strip_prefix("+COPS:").ok_or_else(error)?.trim();
+        scanned_operators(list).ok_or_else(error)
+    }
+}
+
+/// The operator tuples of a `+COPS=?` answer, up to the `,,` that starts the lists of
+/// supported modes and formats; `None` if a tuple is malformed.
+fn scanned_operators(list: &str) -> Option<Vec<ScannedOperator>> {
+    use nom::{
+        Parser, bytes::complete::take_until, character::complete::char, multi::separated_list0,
+        sequence::delimited,
+    };
+    // The operator part ends where the mode and format lists begin.
+    let operators = list.split(",,").next().unwrap_or("");
+    let tuple = delimited(
+        char::<&str, nom::error::Error<&str>>('('),
+        take_until(")"),
+        char(')'),
+    );
+    let (rest, tuples) = separated_list0(char(','), tuple).parse(operators).ok()?;
+    if !rest.trim().is_empty() {
+        return None;
+    }
+    tuples
+        .into_iter()
+        .map(|tuple| {
+            let fields = split_fields(tuple)?;
+            let (status, long, short, numeric) = match fields.as_slice() {
+                [status, long, short, numeric] | [status, long, short, numeric, _] => {
+                    (status, long, short, numeric)
+                }
+                _ => return None,
+            };
+            let access_technology = match fields.get(4) {
+                Some(act) if !act.text.is_empty() => Some(parse_decimal(act.text)?),
+                _ => None,
+            };
+            Some(ScannedOperator {
+                status: parse_decimal(status.text)?,
+                long_name: long.text.to_owned(),
+                short_name: short.text.to_owned(),
+                numeric: numeric.text.to_owned(),
+                access_technology,
+            })
+        })
+        .collect()
+}
+
+/// The largest TPDU a `+CMGS` / `+CMGW` can carry (TS 23.040 §9.2.2: 164 octets of
+/// SMS-SUBMIT) plus a full SMSC field (12 octets).
+const MAX_PDU_OCTETS: usize = 176;
+
+/// A PDU to send or store, checked so that it cannot break the prompt dialogue: hex digits
+/// only (a Ctrl-Z or ESC inside would end or cancel it early), and a TPDU length that matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OutgoingPdu {
+    hex: String,
+    tpdu_length: usize,
+}
+
+impl OutgoingPdu {
+    fn new(command: &'static str, hex: &str, tpdu_length: usize) -> Result<Self, InvalidArgument> {
+        let invalid = |reason| InvalidArgument { command, reason };
+        if hex.is_empty() || !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(invalid("the PDU must be an even number of hex digits"));
+        }
+        let octets = hex.len() / 2;
+        if octets > MAX_PDU_OCTETS {
+            return Err(invalid("the PDU is longer than an SMS can be"));
+        }
+        // The first octet is the SMSC field's length; the TPDU is what follows it.
+        let smsc_length = usize::from_str_radix(&hex[..2], 16).unwrap_or(usize::MAX);
+        if octets.checked_sub(1 + smsc_length) != Some(tpdu_length) || tpdu_length == 0 {
+            return Err(invalid("the TPDU length does not match the PDU"));
+        }
+        Ok(OutgoingPdu {
+            hex: hex.to_ascii_uppercase(),
+            tpdu_length,
+        })
+    }
+}
+
+/// `AT+CMGS=<length>` then the PDU at the `> ` prompt: sends an SMS. Used by technicians'
+/// tests of a SIM (a message to itself) and by the simulator's own tests.
+//
+// 3GPP TS 27.005 §3.5.1 Send Message +CMGS (PDU mode): +CMGS=<length><CR> PDU is given<ctrl-Z/ESC>
+//   response +CMGS: <mr>[,<ackpdu>]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendMessage(OutgoingPdu);
+
+impl SendMessage {
+    /// A message from `pdu_hex` (SMSC field first, as the encoder writes it) whose TPDU is
+    /// `tpdu_length` octets, as [`crate::pdu::EncodedPdu`] gives them.
+    pub fn new(pdu_hex: &str, tpdu_length: usize) -> Result<SendMessage, InvalidArgument> {
+        OutgoingPdu::new("+CMGS", pdu_hex, tpdu_length).map(SendMessage)
+    }
+}
+
+impl Command for SendMessage {
+    /// `<mr>`: the message reference the network gave the submission.
+    type Response = u8;
+
+    fn text(&self) -> String {
+        format!("AT+CMGS={}", self.0.tpdu_length)
+    }
+
+    fn timeout(&self) -> TimeoutClass {
+        TimeoutClass::Network
+    }
+
+    fn parse(&self, lines: &[ResponseLine]) -> Result<u8, ResponseError> {
+        const EXPECTED: &str = "+CMGS: <mr>[,<ackpdu>]";
+        let line = single_text("+CMGS", EXPECTED, lines)?;
+        let info = Info::parse("+CMGS", EXPECTED, line, "+CMGS:")?;
+        info.arity(1, 2)?;
+        info.int(0)
+    }
+
+    fn payload(&self) -> Option<String> {
+        Some(self.0.hex.clone())
+    }
+}
+
+/// `AT+CMGW=<length>` then the PDU at the `> ` prompt: stores a message in the write storage
+/// (`+CPMS` `<mem2>`). Lets a technician check that a SIM's storage accepts writes.
+//
+// 3GPP TS 27.005 §3.5.3 Write Message to Memory +CMGW (PDU mode):
+//   +CMGW=<length>[,<stat>]<CR> PDU is given<ctrl-Z/ESC>; response +CMGW: <index>
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteMessage(OutgoingPdu);
+
+impl WriteMessage {
+    /// A message from `pdu_hex` (SMSC field first) whose TPDU is `tpdu_length` octets.
+    pub fn new(pdu_hex: &str, tpdu_length: usize) -> Result<WriteMessage, InvalidArgument> {
+        OutgoingPdu::new("+CMGW", pdu_hex, tpdu_length).map(WriteMessage)
+    }
+}
+
+impl Command for WriteMessage {
+    /// `<index>`: where the message was stored.
+    type Response = u32;
+
+    fn text(&self) -> String {
+        format!("AT+CMGW={}", self.0.tpdu_length)
+    }
+
+    fn timeout(&self) -> TimeoutClass {
+        TimeoutClass::Storage
+    }
+
+    fn parse(&self, lines: &[ResponseLine]) -> Result<u32, ResponseError> {
+        const EXPECTED: &str = "+CMGW: <index>";
+        let line = single_text("+CMGW", EXPECTED, lines)?;
+        let info = Info::parse("+CMGW", EXPECTED, line, "+CMGW:")?;
+        info.arity(1, 1)?;
+        info.int(0)
+    }
+
+    fn payload(&self) -> Option<String> {
+        Some(self.0.hex.clone())
     }
 }
 
@@ -2157,5 +2406,88 @@ mod tests {
             lines,
             vec![pdu("+CMGL: 1,1,,32", PDU_ONE), "+CSQ: 21,99".into()]
         );
+    }
+    #[test]
+    fn response_prefix_is_the_command_name() {
+        assert_eq!(PinStatus.response_prefix().as_deref(), Some("+CPIN:"));
+        assert_eq!(
+            ListMessages(MessageStatus::All)
+                .response_prefix()
+                .as_deref(),
+            Some("+CMGL:")
+        );
+        assert_eq!(
+            IccidQuery(IccidDialect::Huawei)
+                .response_prefix()
+                .as_deref(),
+            Some("^ICCID:")
+        );
+        assert_eq!(Ati.response_prefix(), None);
+        assert_eq!(Echo(false).response_prefix(), None);
+        let ussd = Ussd::new("*111*0887#").unwrap();
+        assert_eq!(ussd.response_prefix(), None);
+        assert_eq!(name_of("AT+CPIN=\"1234\""), Some("+CPIN"));
+        assert_eq!(name_of("at+cmgl=4"), Some("+cmgl"));
+        assert_eq!(name_of("ATE0"), Some("E0"));
+        assert_eq!(name_of("hello"), None);
+        assert_eq!(name_of("AT"), None);
+        assert_eq!(name_of("A"), None);
+        assert_eq!(name_of("é"), None);
+    }
+
+    #[test]
+    fn operator_scan() {
+        let line = "+COPS: (2,\"Telekom.de\",\"TDG\",\"26201\",7),(1,\"Vodafone.de\",\"Vodafone\",\
+            \"26202\",2),(3,\"o2 - de\",\"o2 - de\",\"26203\"),,(0-4),(0-2)";
+        let operators = OperatorScan.parse(&[line.into()]).unwrap();
+        assert_eq!(operators.len(), 3);
+        assert_eq!(
+            operators[0],
+            ScannedOperator {
+                status: 2,
+                long_name: "Telekom.de".into(),
+                short_name: "TDG".into(),
+                numeric: "26201".into(),
+                access_technology: Some(7),
+            }
+        );
+        assert_eq!(operators[2].access_technology, None);
+        assert_eq!(operators[2].status, 3);
+        // Nothing in reach.
+        assert!(
+            OperatorScan
+                .parse(&["+COPS: ,,(0-4),(0-2)".into()])
+                .unwrap()
+                .is_empty()
+        );
+        for bad in [
+            "+COPS: (2,\"A\")",
+            "+COPS: (x,\"A\",\"B\",\"1\")",
+            "+COPS: (2,\"A\",\"B\",\"1\"",
+            "+CSQ: 1,2",
+        ] {
+            assert!(OperatorScan.parse(&[bad.into()]).is_err(), "{bad}");
+        }
+        assert_eq!(OperatorScan.timeout(), TimeoutClass::Scan);
+    }
+
+    #[test]
+    fn send_and_write_message_carry_a_checked_pdu() {
+        const PDU: &str = "0011000B911326880736F40000A70AE8329BFD4697D9EC37";
+        let send = SendMessage::new(PDU, 23).unwrap();
+        assert_eq!(send.text(), "AT+CMGS=23");
+        assert_eq!(send.payload().as_deref(), Some(PDU));
+        assert_eq!(send.parse(&["+CMGS: 42".into()]), Ok(42));
+        assert!(send.parse(&["+CMGS: 420".into()]).is_err());
+        let write = WriteMessage::new(&PDU.to_ascii_lowercase(), 23).unwrap();
+        assert_eq!(write.text(), "AT+CMGW=23");
+        assert_eq!(write.payload().as_deref(), Some(PDU));
+        assert_eq!(write.parse(&["+CMGW: 7".into()]), Ok(7));
+        assert!(SendMessage::new(PDU, 22).is_err());
+        assert!(SendMessage::new("00\u{1a}1", 1).is_err());
+        assert!(SendMessage::new("001", 1).is_err());
+        assert!(SendMessage::new("", 0).is_err());
+        assert!(SendMessage::new("FF00", 0).is_err());
+        assert!(SendMessage::new(&"00".repeat(200), 199).is_err());
     }
 }

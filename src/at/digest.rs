@@ -219,6 +219,9 @@ pub struct Digester {
     pdu_header: Option<Line>,
     /// The command the runner last wrote, until its echo or a final result code arrives.
     expected_echo: Option<String>,
+    /// Whether a line starting `> ` is taken for nothing but text: set while no `+CMGS` /
+    /// `+CMGW` is in flight, so that a text line starting with `> ` stays a line.
+    prompt_ignored: bool,
     /// Events framed and not yet taken. It grows only with what is fed and shrinks as the
     /// caller takes events, so it is as bounded as the caller's draining.
     events: VecDeque<Event>,
@@ -260,6 +263,14 @@ impl Digester {
         self.expected_echo = (!command.is_empty()).then(|| command.to_owned());
     }
 
+    /// Says whether the `> ` prompt of TS 27.005 §3.5.1 can come now. Until told otherwise
+    /// (the default) `> ` at the start of a line is a prompt; a runner that knows no `+CMGS` /
+    /// `+CMGW` is in flight turns this off, so that a text line that happens to start with
+    /// `> ` (a USSD menu, a vendor banner) is framed as a line instead.
+    pub fn expect_prompt(&mut self, expected: bool) {
+        self.prompt_ignored = !expected;
+    }
+
     /// The counters so far.
     pub fn stats(&self) -> DigestStats {
         self.stats
@@ -297,7 +308,7 @@ impl Digester {
         self.line.push(byte);
         // TS 27.005 §3.5.1: after +CMGS/+CMGW the TA sends <CR><LF><greater_than><space> and
         // waits; no line ending follows, so the prompt is taken as soon as it is complete.
-        if self.line == b"> " {
+        if !self.prompt_ignored && self.line == b"> " {
             self.line.clear();
             self.flush_pdu_header();
             self.stats.prompts += 1;
@@ -610,6 +621,20 @@ mod tests {
             digest(b"\r\n+CMT: ,30\r\n> "),
             vec![line("+CMT: ,30"), Event::Prompt]
         );
+    }
+
+    #[test]
+    fn text_starting_like_a_prompt_is_a_line_when_no_prompt_is_expected() {
+        let mut digester = Digester::new();
+        digester.expect_prompt(false);
+        digester.feed(b"\r\n> 1. Balance\r\nOK\r\n");
+        assert_eq!(
+            digester.events().collect::<Vec<_>>(),
+            vec![line("> 1. Balance"), line("OK")]
+        );
+        digester.expect_prompt(true);
+        digester.feed(b"\r\n> ");
+        assert_eq!(digester.next_event(), Some(Event::Prompt));
     }
 
     #[test]

@@ -10,14 +10,17 @@
 //!   and the parser of its response.
 //! - [`error_codes`]: the +CME / +CMS error tables of the specs, with a fallback for the rest.
 //!
-//! Nothing here knows tokio: the port task reads the serial port and feeds the bytes in, so
-//! every quirk can be tested with a byte transcript. The command runner (one command in
-//! flight, timeouts, telling a command's lines from URCs) sits on top of these.
+//! - [`runner`]: the one tokio task per port that owns the byte stream: one command in flight,
+//!   timeouts per command class, a command's lines told from URCs, URCs on a channel.
+//!
+//! Only the runner knows tokio: the others are pure, so every quirk can be tested with a
+//! byte transcript.
 
 pub mod command;
 pub mod digest;
 pub mod error_codes;
 mod fields;
+pub mod runner;
 pub mod urc;
 
 pub use digest::{DigestStats, Digester, ErrorCode, Event, FinalResult, GarbageReason, Line};
