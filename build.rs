@@ -2,7 +2,10 @@
 //! modempool needs no system package.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let protos = ["proto/modempool/v1/sms.proto"];
+    let protos = [
+        "proto/modempool/v1/sms.proto",
+        "proto/modempool/v1/simulator.proto",
+    ];
     for proto in protos {
         println!("cargo:rerun-if-changed={proto}");
     }

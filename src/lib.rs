@@ -13,6 +13,7 @@
 pub mod at;
 pub mod cli;
 pub mod pdu;
+pub mod simulator;
 #[cfg(test)]
 mod test_support;
 

@@ -6,9 +6,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use modempool::cli::pdu::{self as pdu_cli, EncodeRequest, Output};
+use modempool::cli::simulate::{self as simulate_cli, SimRequest};
 use modempool::pdu::{
     Address, Alphabet, DeliverSpec, MessageClass, NationalLanguage, Shift, SubmitSpec,
 };
+use modempool::proto::v1 as pb;
+use modempool::simulator::host::{PersonalityChoice, RackConfig};
 
 /// Drives a rack of GSM modems and rents their numbers out to receive one-time codes by SMS.
 #[derive(Debug, Parser)]
@@ -25,6 +28,171 @@ enum Command {
         #[command(subcommand)]
         command: PduCommand,
     },
+    /// Run simulated modems on pseudo-terminals until SIGINT/SIGTERM: links DIR/sim0...,
+    /// prints one line per port, `control ADDR`, then `ready`.
+    Simulate {
+        /// How many modems.
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=512))]
+        ports: u32,
+        /// Where the sim0, sim1, ... links to the pseudo-terminals are made.
+        #[arg(long, value_name = "DIR")]
+        link_dir: std::path::PathBuf,
+        /// The modem model: generic, quectel-ec25, sim800, sim7600, huawei-e3372,
+        /// huawei-e173, or mixed (each in turn).
+        #[arg(long, default_value = "mixed", value_name = "NAME|mixed")]
+        personality: PersonalityChoice,
+        /// Seed of the identities (IMEI, ICCID, numbers): the same seed, the same rack.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where the control endpoint listens (port 0: any free port, printed at start).
+        #[arg(long, default_value = "127.0.0.1:7447", value_name = "ADDR")]
+        control: std::net::SocketAddr,
+    },
+    /// Talk to a running simulator: deliver SMS, inject faults, list ports.
+    Sim {
+        /// The simulator's control endpoint.
+        #[arg(long, default_value = "127.0.0.1:7447", value_name = "ADDR")]
+        control: String,
+        #[command(subcommand)]
+        command: SimCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SimCommand {
+    /// One line per port: `sim0 /dev/pts/7 ... stored=N faults=none`.
+    List,
+    /// The network delivers an SMS to a port's SIM.
+    Send {
+        /// The port index (K of simK).
+        #[arg(long)]
+        port: u32,
+        /// Sender: "+<digits>", a short code, or a name such as "Google".
+        #[arg(long)]
+        from: String,
+        /// The text.
+        #[arg(long)]
+        text: String,
+        /// UCS2 instead of GSM 7-bit.
+        #[arg(long)]
+        ucs2: bool,
+        /// Split into exactly N parts.
+        #[arg(long, value_name = "N")]
+        parts: Option<u32>,
+        /// Send it N times (a burst).
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        count: u32,
+        /// Deliver the parts out of order.
+        #[arg(long)]
+        shuffle: bool,
+        /// Never deliver part K (1-based).
+        #[arg(long, value_name = "K")]
+        drop_part: Option<u32>,
+        /// Message class 0..=3 (2 is stored on the SIM).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(0..=3))]
+        class: Option<u32>,
+    },
+    /// Inject a fault into a port, or clear one.
+    Fault {
+        /// The port index.
+        #[arg(long)]
+        port: u32,
+        /// The fault.
+        #[arg(value_enum)]
+        fault: FaultArg,
+        /// For `slow`: the delay of every answer, in milliseconds.
+        #[arg(long, default_value_t = 2000)]
+        delay_ms: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FaultArg {
+    Hang,
+    Unplug,
+    Replug,
+    Reboot,
+    Garbage,
+    SimRemove,
+    SimInsert,
+    SimSwap,
+    StorageFull,
+    Slow,
+    NotRegistered,
+    Registered,
+    Clear,
+}
+
+impl FaultArg {
+    fn to_proto(self) -> pb::Fault {
+        match self {
+            FaultArg::Hang => pb::Fault::Hang,
+            FaultArg::Unplug => pb::Fault::Unplug,
+            FaultArg::Replug => pb::Fault::Replug,
+            FaultArg::Reboot => pb::Fault::Reboot,
+            FaultArg::Garbage => pb::Fault::Garbage,
+            FaultArg::SimRemove => pb::Fault::SimRemove,
+            FaultArg::SimInsert => pb::Fault::SimInsert,
+            FaultArg::SimSwap => pb::Fault::SimSwap,
+            FaultArg::StorageFull => pb::Fault::StorageFull,
+            FaultArg::Slow => pb::Fault::Slow,
+            FaultArg::NotRegistered => pb::Fault::NotRegistered,
+            FaultArg::Registered => pb::Fault::Registered,
+            FaultArg::Clear => pb::Fault::Clear,
+        }
+    }
+}
+
+fn sim_request(command: SimCommand) -> SimRequest {
+    match command {
+        SimCommand::List => SimRequest::List,
+        SimCommand::Send {
+            port,
+            from,
+            text,
+            ucs2,
+            parts,
+            count,
+            shuffle,
+            drop_part,
+            class,
+        } => SimRequest::Send(pb::SendSmsRequest {
+            port,
+            from,
+            text,
+            ucs2,
+            parts: parts.unwrap_or(0),
+            count,
+            shuffle,
+            drop_part: drop_part.unwrap_or(0),
+            class,
+        }),
+        SimCommand::Fault {
+            port,
+            fault,
+            delay_ms,
+        } => SimRequest::Fault(pb::InjectFaultRequest {
+            port,
+            fault: fault.to_proto() as i32,
+            delay_ms,
+        }),
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .try_init();
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,6 +370,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let request = encode_request(kind);
             pdu_cli::encode(&request, &mut io::stdout().lock()).context("encoding the message")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Simulate {
+            ports,
+            link_dir,
+            personality,
+            seed,
+            control,
+        } => {
+            init_logs();
+            let config = RackConfig {
+                ports,
+                link_dir,
+                personality,
+                seed,
+            };
+            runtime()?
+                .block_on(simulate_cli::simulate(config, control, &mut io::stdout()))
+                .context("simulating modems")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sim { control, command } => {
+            init_logs();
+            runtime()?
+                .block_on(simulate_cli::sim(
+                    &control,
+                    sim_request(command),
+                    &mut io::stdout(),
+                ))
+                .context("simulator control")?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1742,7 +1742,10 @@ struct OutgoingPdu {
 impl OutgoingPdu {
     fn new(command: &'static str, hex: &str, tpdu_length: usize) -> Result<Self, InvalidArgument> {
         let invalid = |reason| InvalidArgument { command, reason };
-        if hex.is_empty() || !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if hex.is_empty()
+            || !hex.len().is_multiple_of(2)
+            || !hex.bytes().all(|b| b.is_ascii_hexdigit())
+        {
             return Err(invalid("the PDU must be an even number of hex digits"));
         }
         let octets = hex.len() / 2;

@@ -3,3 +3,4 @@
 //! the commands can be tested as library code.
 
 pub mod pdu;
+pub mod simulate;
