@@ -7,8 +7,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use modempool::at::command::{
-    IccidDialect, IccidQuery, ImeiQuery, Imsi, ListMessages, MessageFormat, MessageStatus,
-    NewMessageIndications, ReadMessage, SignalQuality,
+    AcknowledgeMessage, ErrorReporting, IccidDialect, IccidQuery, ImeiQuery, Imsi, ListMessages,
+    MessageFormat, MessageStatus, NewMessageIndications, ReadMessage, ReportErrors, SelectService,
+    SignalQuality,
 };
 use modempool::at::runner::{
     self, AtChannel, RunError, RunnerConfig, RunnerExit, Timeouts, Unsolicited,
@@ -82,6 +83,15 @@ async fn wait_until_answering(channel: &AtChannel) {
             _ => {}
         }
     }
+}
+
+/// PDU mode, SMS stored and announced by `+CMTI`: the daemon's default ingest set-up.
+async fn store_and_notify(channel: &AtChannel) {
+    channel.run(&MessageFormat::Pdu).await.unwrap();
+    channel
+        .run(&NewMessageIndications::STORE_AND_NOTIFY)
+        .await
+        .unwrap();
 }
 
 /// Waits for the first unsolicited event `pick` accepts, skipping others.
@@ -160,17 +170,7 @@ async fn a_stored_sms_is_announced_by_cmti_and_read_back_with_its_text() {
     .await;
     let view = rack.view(0).await.unwrap();
     let mut port = open(&view.link).await;
-    port.channel.run(&MessageFormat::Pdu).await.unwrap();
-    port.channel
-        .run(&NewMessageIndications {
-            mode: 2,
-            mt: 1,
-            bm: 0,
-            ds: 0,
-            bfr: 0,
-        })
-        .await
-        .unwrap();
+    store_and_notify(&port.channel).await;
     let sms = sms("Google", "G-482913 is your Google verification code.");
     rack.send_sms(0, sms, 1).await.unwrap();
     let index = wait_for(&mut port.unsolicited, |event| match event {
@@ -207,17 +207,7 @@ async fn huawei_noise_between_listing_entries_reaches_the_urc_channel_not_the_li
     .await;
     let view = rack.view(0).await.unwrap();
     let mut port = open(&view.link).await;
-    port.channel.run(&MessageFormat::Pdu).await.unwrap();
-    port.channel
-        .run(&NewMessageIndications {
-            mode: 2,
-            mt: 1,
-            bm: 0,
-            ds: 0,
-            bfr: 0,
-        })
-        .await
-        .unwrap();
+    store_and_notify(&port.channel).await;
     for n in 0..6 {
         let sms = sms("+4915112345678", &format!("code {n}"));
         rack.send_sms(0, sms, 1).await.unwrap();
@@ -332,5 +322,52 @@ async fn garbage_on_the_line_is_reported_and_framing_recovers() {
     for _ in 0..5 {
         port.channel.run(&SignalQuality).await.unwrap();
     }
+    rack.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_routed_sms_comes_whole_in_cmt_and_is_acknowledged_with_cnma() {
+    let dir = tempfile::tempdir().unwrap();
+    let rack = rack(
+        1,
+        PersonalityChoice::One(Personality::SimcomSim7600),
+        dir.path(),
+    )
+    .await;
+    let view = rack.view(0).await.unwrap();
+    let mut port = open(&view.link).await;
+    port.channel
+        .run(&ReportErrors(ErrorReporting::Numeric))
+        .await
+        .unwrap();
+    port.channel.run(&MessageFormat::Pdu).await.unwrap();
+    port.channel.run(&SelectService(1)).await.unwrap();
+    port.channel
+        .run(&NewMessageIndications::DIRECT)
+        .await
+        .unwrap();
+    let text = "Ваш код: 7731";
+    let mut incoming = sms("+79161234567", text);
+    incoming.ucs2 = true;
+    rack.send_sms(0, incoming, 1).await.unwrap();
+    let pdu = wait_for(&mut port.unsolicited, |event| match event {
+        Unsolicited::Urc(Urc::SmsDeliver { pdu, .. }) => Some(pdu.clone()),
+        _ => None,
+    })
+    .await;
+    port.channel.run(&AcknowledgeMessage).await.unwrap();
+    let Message::Deliver(deliver) = Pdu::decode_hex(&pdu).unwrap().message else {
+        panic!("not a deliver");
+    };
+    assert_eq!(deliver.user_data.text.as_deref(), Some(text));
+    // Routed and acknowledged: nothing was stored, and a second +CNMA has nothing to
+    // acknowledge.
+    assert_eq!(rack.view(0).await.unwrap().stored, 0);
+    let error = port.channel.run(&AcknowledgeMessage).await.unwrap_err();
+    assert_eq!(
+        error.cms_error(),
+        Some(modempool::at::error_codes::CmsError::NoCnmaAcknowledgementExpected),
+        "{error}"
+    );
     rack.shutdown().await;
 }

@@ -1250,6 +1250,28 @@ pub struct NewMessageIndications {
     pub bfr: u8,
 }
 
+impl NewMessageIndications {
+    /// `2,1,0,0,0`: store every SMS and announce it with `+CMTI` (buffered while the link is
+    /// busy). The default ingest mode: the SMS is safe in the modem until deleted.
+    pub const STORE_AND_NOTIFY: NewMessageIndications = NewMessageIndications {
+        mode: 2,
+        mt: 1,
+        bm: 0,
+        ds: 0,
+        bfr: 0,
+    };
+
+    /// `2,2,0,1,0`: route SMS (`+CMT`) and status reports (`+CDS`) straight to us. With
+    /// `+CSMS=1` each must be acknowledged with `+CNMA`, and only after it is committed.
+    pub const DIRECT: NewMessageIndications = NewMessageIndications {
+        mode: 2,
+        mt: 2,
+        bm: 0,
+        ds: 1,
+        bfr: 0,
+    };
+}
+
 impl Command for NewMessageIndications {
     type Response = ();
 
