@@ -315,7 +315,8 @@ pub fn parse_urc(line: &str) -> Option<Result<Urc, UrcError>> {
     let bare = match line {
         "RING" => Some(Urc::Ring { call_type: None }),
         "RDY" => Some(Urc::Ready(ReadyKind::Modem)),
-        "SMS Ready" => Some(Urc::Ready(ReadyKind::Sms)),
+        // SIMCom SIM800 writes `SMS Ready`; SIM7600 writes `SMS DONE` bare.
+        "SMS Ready" | "SMS DONE" => Some(Urc::Ready(ReadyKind::Sms)),
         "Call Ready" => Some(Urc::Ready(ReadyKind::Call)),
         "PB DONE" => Some(Urc::Ready(ReadyKind::Phonebook)),
         _ => None,
@@ -1105,6 +1106,7 @@ mod tests {
         assert_eq!(ok("+CFUN: 1"), Urc::Functionality(1));
         assert_eq!(ok("+CPIN: READY"), Urc::SimStatus(SimStatus::Ready));
         assert_eq!(ok("SMS Ready"), Urc::Ready(ReadyKind::Sms));
+        assert_eq!(ok("SMS DONE"), Urc::Ready(ReadyKind::Sms));
         assert_eq!(ok("Call Ready"), Urc::Ready(ReadyKind::Call));
         assert_eq!(ok("PB DONE"), Urc::Ready(ReadyKind::Phonebook));
         assert_eq!(ok("+QIND: SMS DONE"), Urc::Ready(ReadyKind::Sms));
