@@ -5,6 +5,14 @@
 //! - [`pdu`]: the SMS PDU codec (TS 23.040 / TS 23.038), pure, no I/O.
 //! - [`at`]: the AT protocol (V.250, TS 27.007 / TS 27.005): line framing, typed URCs, typed
 //!   commands and responses, error tables; pure, no I/O.
+//! - [`simulator`]: simulated modems with SIMs on pseudo-terminals, for tests and demos.
+//! - [`config`]: the TOML configuration, its defaults and its checks.
+//! - [`discovery`]: which serial ports exist, rescanned.
+//! - [`inventory`]: facts about SIMs: country of an MCC, numbers in E.164, numbers in USSD
+//!   answers.
+//! - [`modem`]: the port task: one per port, probe, configure, drain, ingest, recovery.
+//! - [`store`]: SQLite: the inventory, every SMS exactly once, the audit trail.
+//! - [`daemon`]: the store, discovery and the port tasks together (`modempool serve`).
 //! - [`cli`]: the command-line commands; `main.rs` only parses arguments and calls these.
 //! - [`proto`]: the generated protobuf types of `proto/modempool/v1`.
 
@@ -12,8 +20,14 @@
 
 pub mod at;
 pub mod cli;
+pub mod config;
+pub mod daemon;
+pub mod discovery;
+pub mod inventory;
+pub mod modem;
 pub mod pdu;
 pub mod simulator;
+pub mod store;
 #[cfg(test)]
 mod test_support;
 

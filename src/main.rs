@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use modempool::cli::pdu::{self as pdu_cli, EncodeRequest, Output};
+use modempool::cli::serve::{self as serve_cli, ServeRequest};
 use modempool::cli::simulate::{self as simulate_cli, SimRequest};
+use modempool::config::Overrides;
 use modempool::pdu::{
     Address, Alphabet, DeliverSpec, MessageClass, NationalLanguage, Shift, SubmitSpec,
 };
@@ -27,6 +29,41 @@ enum Command {
     Pdu {
         #[command(subcommand)]
         command: PduCommand,
+    },
+    /// Run the daemon: find the modems, keep one task per port, store every SMS.
+    Serve {
+        /// The TOML configuration (every key has a default; see modempool.example.toml).
+        #[arg(long, value_name = "FILE")]
+        config: Option<std::path::PathBuf>,
+        /// Start N simulated modems in-process and serve them (no hardware needed); the
+        /// database defaults to ./modempool.db.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=512))]
+        simulate: Option<u32>,
+        /// Where to look for modems (repeatable; replaces ports.globs).
+        #[arg(long = "ports", value_name = "GLOB")]
+        ports: Vec<String>,
+        /// The SQLite database file.
+        #[arg(long, value_name = "PATH")]
+        db: Option<std::path::PathBuf>,
+        /// Where the gRPC API listens (port 0: any free port).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<std::net::SocketAddr>,
+        /// The rack id.
+        #[arg(long, value_name = "ID")]
+        rack: Option<String>,
+        /// With --simulate: the modem models (a name or mixed).
+        #[arg(long, default_value = "mixed", value_name = "NAME|mixed")]
+        personality: PersonalityChoice,
+        /// With --simulate: the seed of the simulated identities.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// With --simulate: where the simulator's control endpoint listens.
+        #[arg(long, default_value = "127.0.0.1:7447", value_name = "ADDR")]
+        control: std::net::SocketAddr,
+        /// With --simulate: where the sim0, sim1, ... links go (default: a new temporary
+        /// directory).
+        #[arg(long, value_name = "DIR")]
+        link_dir: Option<std::path::PathBuf>,
     },
     /// Run simulated modems on pseudo-terminals until SIGINT/SIGTERM: links DIR/sim0...,
     /// prints one line per port, `control ADDR`, then `ready`.
@@ -186,11 +223,13 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-fn init_logs() {
+/// Logs to stderr; `RUST_LOG` overrides `default` (e.g. `RUST_LOG=modempool=debug`).
+fn init_logs(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(io::stderr().is_terminal())
         .with_writer(io::stderr)
         .try_init();
 }
@@ -372,6 +411,38 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             pdu_cli::encode(&request, &mut io::stdout().lock()).context("encoding the message")?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve {
+            config,
+            simulate,
+            ports,
+            db,
+            listen,
+            rack,
+            personality,
+            seed,
+            control,
+            link_dir,
+        } => {
+            init_logs("modempool=info,warn");
+            let request = ServeRequest {
+                config,
+                overrides: Overrides {
+                    ports,
+                    db,
+                    listen,
+                    rack,
+                },
+                simulate,
+                personality,
+                seed,
+                control,
+                link_dir,
+            };
+            runtime()?
+                .block_on(serve_cli::serve(request, &mut io::stdout()))
+                .context("serve")?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Simulate {
             ports,
             link_dir,
@@ -379,7 +450,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             seed,
             control,
         } => {
-            init_logs();
+            init_logs("warn");
             let config = RackConfig {
                 ports,
                 link_dir,
@@ -392,7 +463,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Sim { control, command } => {
-            init_logs();
+            init_logs("warn");
             runtime()?
                 .block_on(simulate_cli::sim(
                     &control,

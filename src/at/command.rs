@@ -1322,7 +1322,8 @@ impl Storage {
         }
     }
 
-    fn from_name(name: &str) -> Storage {
+    /// The storage a name as modems write it (`"SM"`, `"ME"`, ...) stands for.
+    pub fn from_name(name: &str) -> Storage {
         match name {
             "SM" => Storage::Sim,
             "ME" => Storage::Me,

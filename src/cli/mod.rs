@@ -3,4 +3,5 @@
 //! the commands can be tested as library code.
 
 pub mod pdu;
+pub mod serve;
 pub mod simulate;

@@ -56,22 +56,11 @@ pub async fn simulate(
     writeln!(out, "control {bound}")?;
     writeln!(out, "ready")?;
     out.flush()?;
-    wait_for_stop_signal().await?;
+    super::serve::wait_for_stop_signal().await?;
     server.abort();
     let _ = server.await;
     if let Ok(rack) = Arc::try_unwrap(rack) {
         rack.shutdown().await;
-    }
-    Ok(())
-}
-
-async fn wait_for_stop_signal() -> io::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    tokio::select! {
-        _ = terminate.recv() => {}
-        _ = interrupt.recv() => {}
     }
     Ok(())
 }

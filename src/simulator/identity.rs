@@ -74,7 +74,9 @@ pub const OPERATORS: &[Operator] = &[
         short_name: "voda UK",
         country: "GB",
         calling_code: "44",
-        msisdn_prefix: "77",
+        // 07723: a mobile range in use; the whole of 077 is not (07700 900xxx is kept
+        // for drama, Ofcom), and a simulated number must be one a real SIM could have.
+        msisdn_prefix: "7723",
         nsn_len: 10,
         number_ussd: None,
         iccid_issuer: "10",
@@ -130,7 +132,8 @@ pub const OPERATORS: &[Operator] = &[
         short_name: "T-Mobile",
         country: "US",
         calling_code: "1",
-        msisdn_prefix: "206",
+        // Seattle area code 206, exchange 45x: NANP exchanges cannot start with 0 or 1.
+        msisdn_prefix: "20645",
         nsn_len: 10,
         number_ussd: Some("#686#"),
         iccid_issuer: "260",
@@ -158,7 +161,8 @@ pub const OPERATORS: &[Operator] = &[
         short_name: "Orange",
         country: "FR",
         calling_code: "33",
-        msisdn_prefix: "6",
+        // 06 1x: metropolitan mobile numbers (06 9x belongs to the overseas departments).
+        msisdn_prefix: "61",
         nsn_len: 9,
         number_ussd: None,
         iccid_issuer: "01",
@@ -478,5 +482,21 @@ mod tests {
             .map(|index| SimIdentity::generate(11, index).operator.name)
             .collect();
         assert_eq!(used.len(), OPERATORS.len());
+    }
+
+    #[test]
+    fn every_generated_number_is_a_valid_mobile_number_of_its_country() {
+        for seed in 0..5u64 {
+            for index in 0..200u32 {
+                let sim = SimIdentity::generate(seed, index);
+                let number = sim.msisdn.clone().unwrap();
+                assert_eq!(
+                    crate::inventory::normalise(&number, Some(sim.operator.country)).ok(),
+                    Some(number.clone()),
+                    "{} {number}",
+                    sim.operator.name
+                );
+            }
+        }
     }
 }

@@ -1,0 +1,126 @@
+//! `modempool serve`: the daemon. With `--simulate N` it also runs N simulated modems
+//! in-process, so it runs on any machine with no hardware and no configuration.
+//!
+//! It prints what it started, one fact per line (`database PATH`, the simulated ports in the
+//! `modempool simulate` form, `control ADDR`), then `ready`, and runs until SIGINT or
+//! SIGTERM: then it stops every port task (each finishes its command and its commit in
+//! flight), closes the database and exits 0.
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::{Config, ConfigError, Overrides};
+use crate::daemon::{Daemon, DaemonError, DaemonOptions};
+use crate::simulator::control;
+use crate::simulator::host::{PersonalityChoice, Rack, RackConfig, SimulatorError};
+
+/// What `serve` was asked on the command line.
+#[derive(Debug, Clone)]
+pub struct ServeRequest {
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// The flags that override the file.
+    pub overrides: Overrides,
+    /// `--simulate N`: that many simulated modems, in-process.
+    pub simulate: Option<u32>,
+    /// The simulated modems' models.
+    pub personality: PersonalityChoice,
+    /// The simulated rack's seed.
+    pub seed: u64,
+    /// Where the simulator's control endpoint listens.
+    pub control: SocketAddr,
+    /// Where the simulated ports' links go; default a fresh directory under the temporary
+    /// directory.
+    pub link_dir: Option<PathBuf>,
+}
+
+/// Why `serve` stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The configuration is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The daemon could not start.
+    #[error(transparent)]
+    Daemon(#[from] DaemonError),
+    /// The simulator could not start.
+    #[error(transparent)]
+    Simulator(#[from] SimulatorError),
+    /// Output, signals or binding failed.
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// How long stopping may take before tasks are abandoned.
+const STOP_LIMIT: Duration = Duration::from_secs(30);
+
+/// Runs the daemon until SIGINT or SIGTERM.
+pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), ServeError> {
+    let mut config = match &request.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    let mut overrides = request.overrides.clone();
+    let mut simulated = None;
+    if let Some(ports) = request.simulate {
+        let link_dir = request.link_dir.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("modempool-sim-{}", std::process::id()))
+        });
+        let listener = control::bind(request.control).await?;
+        let control_address = listener.local_addr()?;
+        let rack = Arc::new(
+            Rack::start(RackConfig {
+                ports,
+                link_dir: link_dir.clone(),
+                personality: request.personality,
+                seed: request.seed,
+            })
+            .await?,
+        );
+        let server = control::serve(Arc::clone(&rack), listener);
+        overrides.ports.push(format!("{}/sim*", link_dir.display()));
+        // With no file and no --db, the database is a file in the working directory.
+        if request.config.is_none() && overrides.db.is_none() {
+            overrides.db = Some(PathBuf::from("modempool.db"));
+        }
+        simulated = Some((rack, server, control_address));
+    }
+    config.apply(overrides)?;
+    let options = DaemonOptions::from_config(&config);
+    writeln!(out, "database {}", options.database.display())?;
+    let daemon = Daemon::start(options).await?;
+    if let Some((rack, _, control_address)) = &simulated {
+        for port in rack.list().await? {
+            writeln!(out, "{port}")?;
+        }
+        writeln!(out, "control {control_address}")?;
+    }
+    writeln!(out, "ready")?;
+    out.flush()?;
+    wait_for_stop_signal().await?;
+    tracing::info!("stopping");
+    daemon.stop(STOP_LIMIT).await;
+    if let Some((rack, server, _)) = simulated {
+        server.abort();
+        let _ = server.await;
+        if let Ok(rack) = Arc::try_unwrap(rack) {
+            rack.shutdown().await;
+        }
+    }
+    Ok(())
+}
+
+/// Waits for SIGTERM (systemd, kill) or SIGINT (Ctrl-C).
+pub async fn wait_for_stop_signal() -> io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = interrupt.recv() => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,261 @@
+//! The daemon's core: the store, discovery and one port task per path, and the timers that
+//! belong to no port (multipart SMS left incomplete).
+//!
+//! The supervisor owns the set of port tasks and nothing else: a path discovery reports
+//! gets a task; a task whose path still exists but whose task ended (a race between an
+//! unplug and a replug) is restarted at the next scan; a path that vanished is left to its
+//! task, which ends by itself. Each task publishes its status on a `watch` channel that the
+//! status views read.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::discovery::{self, PathChange};
+use crate::modem::{PortSettings, PortStatus, SimDirectory, spawn_port};
+use crate::store::{Store, StoreError};
+
+/// What the daemon runs with, resolved from the configuration file and the flags.
+#[derive(Clone)]
+pub struct DaemonOptions {
+    /// Where to look for ports.
+    pub globs: Vec<String>,
+    /// How often to look again.
+    pub scan_interval: Duration,
+    /// The SQLite file.
+    pub database: PathBuf,
+    /// The settings of the port at a path, per-port overrides applied.
+    pub port_settings: Arc<dyn Fn(&Path) -> PortSettings + Send + Sync>,
+    /// PINs, numbers, USSD codes.
+    pub directory: SimDirectory,
+    /// After this, a multipart SMS still missing parts is delivered as it is, marked
+    /// incomplete.
+    pub multipart_timeout: Duration,
+}
+
+impl DaemonOptions {
+    /// The options a configuration (file and flags already merged) asks for.
+    pub fn from_config(config: &Config) -> DaemonOptions {
+        let shared = Arc::new(config.clone());
+        let settings_config = Arc::clone(&shared);
+        let port_settings = move |path: &Path| {
+            let config = &settings_config;
+            let defaults = PortSettings::default();
+            PortSettings {
+                baud: config.ports.baud,
+                timeouts: config.timeouts.runner_timeouts(),
+                ingest: config.ingest_for(path),
+                reset_command: config
+                    .port_override(path)
+                    .and_then(|port| port.reset_command.clone())
+                    .unwrap_or(defaults.reset_command),
+                // The USB location of a port is not known yet: a command that needs
+                // `{usb_path}` is skipped (see `RecoveryConfig::power_cycle_argv`).
+                power_cycle_command: config.recovery.power_cycle_argv(path, None),
+                health_interval: config.health.poll_interval(),
+                sweep_interval: config.health.sweep_interval(),
+                backoff_initial: config.recovery.backoff_initial(),
+                backoff_max: config.recovery.backoff_max(),
+                ..defaults
+            }
+        };
+        let ussd_config = Arc::clone(&shared);
+        let directory = SimDirectory {
+            pins: config.pins.clone().into_iter().collect(),
+            numbers: config.numbers.clone().into_iter().collect(),
+            ussd_code: Some(Arc::new(move |mcc: &str, mnc: &str| {
+                ussd_config.ussd_code(mcc, mnc).map(str::to_owned)
+            })),
+            ..SimDirectory::default()
+        };
+        DaemonOptions {
+            globs: config.ports.globs.clone(),
+            scan_interval: config.ports.scan_interval(),
+            database: config.database_path(),
+            port_settings: Arc::new(port_settings),
+            directory,
+            multipart_timeout: config.health.multipart_timeout(),
+        }
+    }
+}
+
+/// Why the daemon could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    /// The database could not be opened or migrated.
+    #[error("database {path}: {source}")]
+    Store {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: StoreError,
+    },
+    /// The task opening the database died.
+    #[error("starting the daemon: {0}")]
+    Startup(String),
+}
+
+type Statuses = Arc<RwLock<BTreeMap<PathBuf, watch::Receiver<PortStatus>>>>;
+
+/// A running daemon core.
+pub struct Daemon {
+    store: Store,
+    statuses: Statuses,
+    shutdown: watch::Sender<bool>,
+    supervisor: JoinHandle<()>,
+}
+
+impl Daemon {
+    /// Opens the store and starts discovery and the port tasks. Must run inside tokio.
+    pub async fn start(options: DaemonOptions) -> Result<Daemon, DaemonError> {
+        let path = options.database.clone();
+        let opened = tokio::task::spawn_blocking(move || Store::open(&path)).await;
+        let store = match opened {
+            Ok(result) => result.map_err(|source| DaemonError::Store {
+                path: options.database.clone(),
+                source,
+            })?,
+            Err(error) => return Err(DaemonError::Startup(error.to_string())),
+        };
+        let statuses = Statuses::default();
+        let (shutdown, shutdown_receiver) = watch::channel(false);
+        let supervisor = Supervisor {
+            options,
+            store: store.clone(),
+            statuses: Arc::clone(&statuses),
+            shutdown: shutdown_receiver,
+            tasks: BTreeMap::new(),
+            present: BTreeSet::new(),
+        };
+        let supervisor = tokio::spawn(supervisor.run());
+        Ok(Daemon {
+            store,
+            statuses,
+            shutdown,
+            supervisor,
+        })
+    }
+
+    /// The store, for readers (status views, tests).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Every port's status, by path.
+    pub fn ports(&self) -> Vec<PortStatus> {
+        match self.statuses.read() {
+            Ok(statuses) => statuses
+                .values()
+                .map(|status| status.borrow().clone())
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Stops every port task (each finishes its command and commit in flight), then the
+    /// store's writer. Bounded: a task stuck past `limit` is abandoned.
+    pub async fn stop(self, limit: Duration) {
+        let _ = self.shutdown.send(true);
+        let _ = tokio::time::timeout(limit, self.supervisor).await;
+        if let Err(error) = self.store.close().await {
+            tracing::error!(%error, "closing the database");
+        }
+    }
+}
+
+struct Supervisor {
+    options: DaemonOptions,
+    store: Store,
+    statuses: Statuses,
+    shutdown: watch::Receiver<bool>,
+    tasks: BTreeMap<PathBuf, JoinHandle<()>>,
+    /// Paths discovery says exist now.
+    present: BTreeSet<PathBuf>,
+}
+
+impl Supervisor {
+    async fn run(mut self) {
+        let (mut changes, discovery) =
+            discovery::spawn(self.options.globs.clone(), self.options.scan_interval);
+        let mut reap = tokio::time::interval(self.options.scan_interval);
+        reap.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let flush_every = (self.options.multipart_timeout / 4)
+            .clamp(Duration::from_secs(1), Duration::from_secs(60));
+        let mut flush = tokio::time::interval(flush_every);
+        flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                changed = self.shutdown.changed() => {
+                    if changed.is_err() || *self.shutdown.borrow() {
+                        break;
+                    }
+                }
+                change = changes.recv() => match change {
+                    Some(PathChange::Added(path)) => {
+                        self.present.insert(path.clone());
+                        self.ensure_task(&path);
+                    }
+                    Some(PathChange::Removed(path)) => {
+                        // The task notices by itself (end of file, path gone) and ends.
+                        self.present.remove(&path);
+                    }
+                    None => {
+                        tracing::error!("discovery stopped; no new ports will be found");
+                        std::future::pending::<()>().await;
+                    }
+                },
+                _ = reap.tick() => {
+                    let present: Vec<PathBuf> = self.present.iter().cloned().collect();
+                    for path in present {
+                        self.ensure_task(&path);
+                    }
+                }
+                _ = flush.tick() => self.flush_incomplete().await,
+            }
+        }
+        discovery.abort();
+        for (_, task) in std::mem::take(&mut self.tasks) {
+            let _ = task.await;
+        }
+    }
+
+    /// Starts a task for `path` unless one is running.
+    fn ensure_task(&mut self, path: &Path) {
+        if self.tasks.get(path).is_some_and(|task| !task.is_finished()) {
+            return;
+        }
+        tracing::info!(port = %path.display(), "starting port task");
+        let settings = (self.options.port_settings)(path);
+        let (status, task) = spawn_port(
+            path.to_owned(),
+            settings,
+            self.options.directory.clone(),
+            self.store.clone(),
+            self.shutdown.clone(),
+        );
+        self.tasks.insert(path.to_owned(), task);
+        if let Ok(mut statuses) = self.statuses.write() {
+            statuses.insert(path.to_owned(), status);
+        }
+    }
+
+    async fn flush_incomplete(&self) {
+        let now = time::OffsetDateTime::now_utc();
+        match self
+            .store
+            .flush_incomplete(self.options.multipart_timeout, now)
+            .await
+        {
+            Ok(flushed) if !flushed.is_empty() => {
+                tracing::warn!(count = flushed.len(), "multipart SMS delivered incomplete");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "could not flush incomplete SMS"),
+        }
+    }
+}

@@ -1,0 +1,727 @@
+//! One open port, from the first `AT` to the fault that ends it: probe, configure, drain,
+//! then serve URCs, health polls and sweeps.
+//!
+//! The rule that makes ingest lossless lives here: an SMS is deleted from the modem
+//! (`+CMGD`) or acknowledged (`+CNMA`) only after [`Store::ingest`] has returned, i.e. after
+//! the commit. A crash in between leaves it on the modem, and the next drain reads it again;
+//! the store's dedupe key makes that second read a no-op.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+use tokio::sync::watch;
+
+use crate::at::command::{
+    AcknowledgeMessage, DeleteMessage, Echo, ErrorReporting, ListMessages, MessageFormat,
+    MessageStatus, NewMessageIndications, PinStatus, PreferredStorage, ReadMessage,
+    RegistrationQuery, ReportErrors, SelectService, SignalQuality, Storage, StoredPdu,
+};
+use crate::at::error_codes::CmsError;
+use crate::at::runner::{AtChannel, RunError, Unsolicited};
+use crate::at::urc::{ReadyKind, SimStatus, Urc};
+use crate::config::IngestMode;
+use crate::store::{IncomingPart, NumberSource, PortUpdate, SimNumber, SimUpdate, Store};
+
+use super::probe::{self, Inbox, ModemIdentity, SimIdentity, SimSlot};
+use super::status::{PortState, PortStatus};
+use super::{PortSettings, SimDirectory};
+
+/// Why a session ended: what the port task does next depends on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionEnd {
+    /// The port is gone or broken (end of file, I/O error): reopen it, or stop if the path
+    /// has vanished.
+    PortLost(String),
+    /// The modem stopped answering: reset it, power-cycle it, back off.
+    Unresponsive(String),
+    /// The daemon is stopping.
+    Shutdown,
+}
+
+/// What a session needs from its port task.
+pub struct SessionContext<'a> {
+    /// The port's path.
+    pub path: &'a str,
+    /// The port's settings.
+    pub settings: &'a PortSettings,
+    /// PINs, numbers and USSD codes.
+    pub directory: &'a SimDirectory,
+    /// Where SMS and inventory go.
+    pub store: &'a Store,
+    /// Where the port's status is published.
+    pub status: &'a watch::Sender<PortStatus>,
+    /// Turns true when the daemon stops.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// Two timeouts in a row mean the modem has stopped answering; one may be a slow SIM.
+const TIMEOUTS_BEFORE_UNRESPONSIVE: u32 = 2;
+
+/// An open port.
+pub struct Session<'a> {
+    context: SessionContext<'a>,
+    channel: AtChannel,
+    inbox: Inbox,
+    modem: ModemIdentity,
+    sim: Option<SimIdentity>,
+    /// The storage `+CMGR`/`+CMGL`/`+CMGD` act on now (`<mem1>`), to select another only
+    /// when a `+CMTI` names it.
+    read_storage: Option<String>,
+    consecutive_timeouts: u32,
+}
+
+/// A step of the session: `Err` ends the session, with the reason.
+type Step<T> = Result<T, SessionEnd>;
+
+impl<'a> Session<'a> {
+    /// A session on a runner that was just started on the port.
+    pub fn new(context: SessionContext<'a>, channel: AtChannel, inbox: Inbox) -> Session<'a> {
+        Session {
+            context,
+            channel,
+            inbox,
+            modem: ModemIdentity::default(),
+            sim: None,
+            read_storage: None,
+            consecutive_timeouts: 0,
+        }
+    }
+
+    /// Runs the session to its end.
+    pub async fn run(mut self) -> SessionEnd {
+        let outcome = async {
+            self.bring_up().await?;
+            self.serve().await
+        }
+        .await;
+        match outcome {
+            Ok(end) | Err(end) => end,
+        }
+    }
+
+    /// Sorts a command's failure: the session ends on a lost port or repeated timeouts;
+    /// anything else is logged and the caller carries on with `None`.
+    fn judge<T>(&mut self, result: Result<T, RunError>) -> Step<Option<T>> {
+        match result {
+            Ok(value) => {
+                self.consecutive_timeouts = 0;
+                Ok(Some(value))
+            }
+            Err(error) if error.is_port_lost() => Err(SessionEnd::PortLost(error.to_string())),
+            Err(error @ RunError::Timeout { .. }) => {
+                self.consecutive_timeouts += 1;
+                if self.consecutive_timeouts >= TIMEOUTS_BEFORE_UNRESPONSIVE {
+                    Err(SessionEnd::Unresponsive(error.to_string()))
+                } else {
+                    tracing::warn!(port = self.context.path, %error, "command timed out");
+                    Ok(None)
+                }
+            }
+            Err(error) => {
+                tracing::warn!(port = self.context.path, %error, "command failed");
+                self.set_detail(Some(error.to_string()));
+                Ok(None)
+            }
+        }
+    }
+
+    fn publish(&self, change: impl FnOnce(&mut PortStatus)) {
+        self.context.status.send_modify(change);
+    }
+
+    fn set_state(&self, state: PortState, detail: Option<String>) {
+        if let Some(detail) = &detail {
+            tracing::info!(port = self.context.path, %state, %detail, "port state");
+        } else {
+            tracing::info!(port = self.context.path, %state, "port state");
+        }
+        self.publish(|status| {
+            status.state = state;
+            status.detail = detail;
+        });
+    }
+
+    fn set_detail(&self, detail: Option<String>) {
+        self.publish(|status| status.detail = detail);
+    }
+
+    /// Records the port's row in the store. A store failure is logged, never fatal: the
+    /// port keeps receiving.
+    async fn save_port(&self) {
+        let status = self.context.status.borrow().clone();
+        let update = PortUpdate {
+            path: status.path.clone(),
+            state: status.state.as_str().to_owned(),
+            manufacturer: self.modem.manufacturer.clone(),
+            model: self.modem.model.clone(),
+            firmware: self.modem.firmware.clone(),
+            imei: self.modem.imei.clone(),
+            signal_rssi: status.signal,
+            registration: status
+                .registered
+                .map(|registered| {
+                    if registered {
+                        "registered"
+                    } else {
+                        "not registered"
+                    }
+                })
+                .map(str::to_owned),
+            last_error: status.detail.clone(),
+        };
+        if let Err(error) = self.context.store.port_seen(update).await {
+            tracing::error!(port = self.context.path, %error, "could not record the port");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Bring-up: open → probe → configure → drain
+    // ------------------------------------------------------------------------------------
+
+    async fn bring_up(&mut self) -> Step<()> {
+        self.set_state(PortState::Opening, None);
+        self.wait_until_answering().await?;
+        // Echo off and numeric errors: responses carry only response lines, and failures say
+        // why in codes the error tables map.
+        let echo = self.channel.run(&Echo(false)).await;
+        self.judge(echo)?;
+        let errors = self
+            .channel
+            .run(&ReportErrors(ErrorReporting::Numeric))
+            .await;
+        self.judge(errors)?;
+        self.set_state(PortState::Probing, None);
+        let identity = probe::modem_identity(&self.channel).await;
+        self.modem = self.judge(identity)?.unwrap_or_default();
+        self.publish(|status| {
+            status.imei = self.modem.imei.clone();
+            status.model = self.modem.model.clone();
+        });
+        self.probe_sim().await?;
+        self.save_port().await;
+        Ok(())
+    }
+
+    /// `AT` until `OK`: a modem just plugged in or reset boots for a few seconds.
+    async fn wait_until_answering(&mut self) -> Step<()> {
+        let deadline = tokio::time::Instant::now() + self.context.settings.boot_wait;
+        loop {
+            match self.channel.raw("AT", Duration::from_secs(1)).await {
+                Ok(response) if response.result.is_success() => return Ok(()),
+                Err(error) if error.is_port_lost() => {
+                    return Err(SessionEnd::PortLost(error.to_string()));
+                }
+                _ if tokio::time::Instant::now() >= deadline => {
+                    return Err(SessionEnd::Unresponsive(format!(
+                        "no answer to AT within {:?}",
+                        self.context.settings.boot_wait
+                    )));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Reads the SIM slot, records it, and configures and drains when a SIM is ready.
+    async fn probe_sim(&mut self) -> Step<()> {
+        self.set_state(PortState::Probing, None);
+        let store = self.context.store;
+        // A number learnt by USSD, mapping or by hand is kept: asking the operator again at
+        // every reconnect costs time and sometimes money. +CNUM is read every time.
+        let known_number = |iccid: &str| {
+            store
+                .sim(iccid)
+                .ok()
+                .flatten()
+                .and_then(|sim| sim.number)
+                .filter(|number| number.source != NumberSource::Cnum)
+        };
+        let slot = probe::sim_slot(
+            &self.channel,
+            &mut self.inbox,
+            &self.modem,
+            self.context.directory,
+            known_number,
+            self.context.settings.ussd_wait,
+        )
+        .await;
+        let Some(slot) = self.judge(slot)? else {
+            self.set_state(
+                PortState::Degraded,
+                Some("could not read the SIM".to_owned()),
+            );
+            return Ok(());
+        };
+        match slot {
+            SimSlot::Ready(sim) => {
+                self.record_sim(&sim).await;
+                self.publish(|status| {
+                    status.iccid = Some(sim.iccid.clone());
+                    status.number = sim.number.clone();
+                    status.operator = sim.operator.clone();
+                });
+                if sim.number.is_none() {
+                    tracing::warn!(
+                        port = self.context.path,
+                        iccid = sim.iccid,
+                        "SIM number unknown: +CNUM is empty, no USSD answer, no mapping"
+                    );
+                }
+                self.sim = Some(sim);
+                self.configure().await?;
+                self.set_state(PortState::Draining, None);
+                self.drain().await?;
+                self.set_state(PortState::Ready, None);
+            }
+            SimSlot::Empty => {
+                self.sim_left().await;
+                self.set_state(PortState::Degraded, Some("no SIM".to_owned()));
+            }
+            SimSlot::Locked { iccid, reason } => {
+                self.sim_left().await;
+                let _ = self
+                    .context
+                    .store
+                    .event(
+                        "sim_locked",
+                        Some(self.context.path),
+                        iccid.as_deref(),
+                        &reason,
+                    )
+                    .await;
+                self.set_state(PortState::Degraded, Some(reason));
+            }
+        }
+        self.save_port().await;
+        Ok(())
+    }
+
+    async fn record_sim(&self, sim: &SimIdentity) {
+        let number = sim
+            .number
+            .clone()
+            .zip(sim.number_source)
+            .map(|(number, source)| SimNumber { number, source });
+        let update = SimUpdate {
+            iccid: sim.iccid.clone(),
+            imsi: sim.imsi.clone(),
+            number,
+            country: sim.country.clone(),
+            operator: sim.operator.clone(),
+            port_path: self.context.path.to_owned(),
+        };
+        match self.context.store.sim_seen(update).await {
+            Ok(seen) => {
+                if let Some(previous) = seen.replaced_iccid {
+                    tracing::info!(
+                        port = self.context.path,
+                        old = previous,
+                        new = sim.iccid,
+                        "SIM swapped"
+                    );
+                }
+            }
+            Err(error) => {
+                tracing::error!(port = self.context.path, %error, "could not record the SIM");
+            }
+        }
+    }
+
+    async fn sim_left(&mut self) {
+        self.sim = None;
+        self.publish(|status| {
+            status.iccid = None;
+            status.number = None;
+        });
+        if let Err(error) = self.context.store.sim_gone(self.context.path).await {
+            tracing::error!(port = self.context.path, %error, "could not record the SIM leaving");
+        }
+    }
+
+    /// PDU mode, storage, and new-message indications as the ingest mode wants.
+    async fn configure(&mut self) -> Step<()> {
+        self.set_state(PortState::Configuring, None);
+        // Before "SMS Ready" (SIMCom) SMS commands fail with +CMS ERROR: 302 or similar:
+        // wait for the announcement, bounded, then try once more.
+        let mut format = self.channel.run(&MessageFormat::Pdu).await;
+        if format.is_err() && !matches!(&format, Err(error) if error.is_port_lost()) {
+            let _ = self
+                .inbox
+                .wait_for(self.context.settings.boot_wait, |event| {
+                    matches!(event, Unsolicited::Urc(Urc::Ready(ReadyKind::Sms))).then_some(())
+                })
+                .await;
+            format = self.channel.run(&MessageFormat::Pdu).await;
+        }
+        self.judge(format)?;
+        self.select_storage("SM").await?;
+        self.assert_indications().await?;
+        Ok(())
+    }
+
+    /// `+CNMI` (and `+CSMS=1` for direct delivery) as the ingest mode wants. Re-asserted on
+    /// every health poll: a modem that reset, or that gave up routing after a late `+CNMA`,
+    /// silently stops announcing SMS.
+    async fn assert_indications(&mut self) -> Step<()> {
+        let direct = self.context.settings.ingest == IngestMode::Direct;
+        if direct {
+            let service = self.channel.run(&SelectService(1)).await;
+            if self.judge(service)?.is_some() {
+                let routed = self.channel.run(&NewMessageIndications::DIRECT).await;
+                if self.judge(routed)?.is_some() {
+                    return Ok(());
+                }
+            }
+            tracing::warn!(
+                port = self.context.path,
+                "direct delivery refused; storing instead"
+            );
+        }
+        let stored = self
+            .channel
+            .run(&NewMessageIndications::STORE_AND_NOTIFY)
+            .await;
+        self.judge(stored)?;
+        Ok(())
+    }
+
+    /// Makes `name` the storage `+CMGR`, `+CMGL` and `+CMGD` act on; new SMS keep going to
+    /// the SIM. Returns whether the modem accepted it.
+    async fn select_storage(&mut self, name: &str) -> Step<bool> {
+        if self.read_storage.as_deref() == Some(name) {
+            return Ok(true);
+        }
+        let storage = Storage::from_name(name);
+        let command = PreferredStorage {
+            read: storage.clone(),
+            write: storage,
+            receive: Storage::Sim,
+        };
+        let selected = self.channel.run(&command).await;
+        let accepted = self.judge(selected)?.is_some();
+        self.read_storage = accepted.then(|| name.to_owned());
+        Ok(accepted)
+    }
+
+    /// Reads every SMS stored on the SIM and in the modem, commits them, then deletes them.
+    async fn drain(&mut self) -> Step<()> {
+        let Some(iccid) = self.sim.as_ref().map(|sim| sim.iccid.clone()) else {
+            return Ok(());
+        };
+        for storage in ["SM", "ME"] {
+            if !self.select_storage(storage).await? {
+                continue;
+            }
+            let listing = self.channel.run(&ListMessages(MessageStatus::All)).await;
+            let Some(stored) = self.judge(listing)? else {
+                continue;
+            };
+            if stored.is_empty() {
+                continue;
+            }
+            tracing::info!(
+                port = self.context.path,
+                storage,
+                count = stored.len(),
+                "draining"
+            );
+            self.commit_and_delete(&iccid, storage, stored).await?;
+        }
+        self.select_storage("SM").await?;
+        Ok(())
+    }
+
+    /// Commits `stored` in one batch, then deletes from the modem each one the store holds.
+    async fn commit_and_delete(
+        &mut self,
+        iccid: &str,
+        storage: &str,
+        stored: Vec<StoredPdu>,
+    ) -> Step<()> {
+        let now = OffsetDateTime::now_utc();
+        let parts = stored
+            .iter()
+            .map(|entry| IncomingPart {
+                iccid: iccid.to_owned(),
+                port_path: self.context.path.to_owned(),
+                pdu_hex: entry.pdu.clone(),
+                received_at: now,
+                storage: Some(storage.to_owned()),
+                index: Some(entry.index),
+            })
+            .collect();
+        let results = match self.context.store.ingest_batch(parts).await {
+            Ok(results) => results,
+            Err(error) => {
+                // Nothing committed: nothing deleted. The next sweep tries again.
+                tracing::error!(port = self.context.path, %error, "could not commit SMS");
+                self.set_detail(Some(format!("database: {error}")));
+                return Ok(());
+            }
+        };
+        for (entry, result) in stored.iter().zip(results) {
+            match result {
+                Ok(outcome) => {
+                    if !outcome.duplicate {
+                        self.publish(|status| status.sms_received += 1);
+                    }
+                    let delete = self
+                        .channel
+                        .run(&DeleteMessage {
+                            index: entry.index,
+                            flag: None,
+                        })
+                        .await;
+                    self.judge(delete)?;
+                }
+                Err(error) => {
+                    tracing::error!(port = self.context.path, index = entry.index, %error, "SMS not committed; left on the modem");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Ready: URCs, polls, sweeps
+    // ------------------------------------------------------------------------------------
+
+    async fn serve(&mut self) -> Step<SessionEnd> {
+        let settings = self.context.settings;
+        let mut health = tokio::time::interval(settings.health_interval);
+        health.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        health.tick().await;
+        let mut sweep = tokio::time::interval(settings.sweep_interval);
+        sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        sweep.tick().await;
+        let mut shutdown = self.context.shutdown.clone();
+        loop {
+            tokio::select! {
+                changed = shutdown.changed() => {
+                    if changed.is_err() || *shutdown.borrow() {
+                        return Ok(SessionEnd::Shutdown);
+                    }
+                }
+                event = self.inbox.next() => match event {
+                    Some(event) => self.on_event(event).await?,
+                    None => return Ok(SessionEnd::PortLost("the port's runner stopped".to_owned())),
+                },
+                _ = health.tick() => self.health().await?,
+                _ = sweep.tick() => self.drain().await?,
+            }
+        }
+    }
+
+    async fn on_event(&mut self, event: Unsolicited) -> Step<()> {
+        match event {
+            Unsolicited::Urc(urc) => self.on_urc(urc).await,
+            Unsolicited::Malformed { line, error } => {
+                tracing::debug!(port = self.context.path, line, %error, "malformed URC");
+                Ok(())
+            }
+            Unsolicited::Unrecognised(line) => {
+                tracing::debug!(port = self.context.path, line, "unrecognised line");
+                Ok(())
+            }
+            Unsolicited::Garbage { bytes, reason } => {
+                tracing::debug!(
+                    port = self.context.path,
+                    bytes,
+                    ?reason,
+                    "garbage on the line"
+                );
+                Ok(())
+            }
+        }
+    }
+
+    async fn on_urc(&mut self, urc: Urc) -> Step<()> {
+        match urc {
+            Urc::SmsStored { storage, index } | Urc::StatusReportStored { storage, index } => {
+                self.read_stored(&storage, index).await
+            }
+            Urc::SmsDeliver { pdu, .. } | Urc::StatusReport { pdu, .. } => {
+                self.take_routed(pdu).await
+            }
+            Urc::StorageFull { storage } => {
+                tracing::warn!(port = self.context.path, storage, "storage full: draining");
+                self.drain().await
+            }
+            // The module reset (RDY) or finished starting SMS after a reset: its PDU mode
+            // and indications are gone. Configure again and read what it stored meanwhile.
+            Urc::Ready(ReadyKind::Modem | ReadyKind::Sms) => {
+                // The boot lines of the start we already configured after (the port was
+                // opened while the modem booted) change nothing: PDU mode still set means
+                // the module did not reset since.
+                if self.still_configured().await? {
+                    return Ok(());
+                }
+                tracing::info!(port = self.context.path, "modem announced a (re)start");
+                let _ = self
+                    .context
+                    .store
+                    .event(
+                        "modem_restarted",
+                        Some(self.context.path),
+                        None,
+                        "boot announcement mid-session",
+                    )
+                    .await;
+                self.read_storage = None;
+                let echo = self.channel.run(&Echo(false)).await;
+                self.judge(echo)?;
+                let errors = self
+                    .channel
+                    .run(&ReportErrors(ErrorReporting::Numeric))
+                    .await;
+                self.judge(errors)?;
+                if self.sim.is_some() {
+                    self.configure().await?;
+                    self.drain().await?;
+                    self.set_state(PortState::Ready, None);
+                } else {
+                    self.probe_sim().await?;
+                }
+                Ok(())
+            }
+            Urc::SimStatus(SimStatus::NotInserted) => {
+                tracing::warn!(port = self.context.path, "SIM removed");
+                self.sim_left().await;
+                self.set_state(PortState::Degraded, Some("no SIM".to_owned()));
+                self.save_port().await;
+                Ok(())
+            }
+            // The SIM we know, still ready (a boot line): nothing changed.
+            Urc::SimStatus(SimStatus::Ready) if self.sim.is_some() && self.same_sim().await? => {
+                Ok(())
+            }
+            // A SIM came back, or another one went in, or the SIM is restarting: find out.
+            Urc::SimStatus(_) => self.probe_sim().await,
+            Urc::Registration(registration) => {
+                let registered = registration.status.is_registered();
+                self.publish(|status| status.registered = Some(registered));
+                Ok(())
+            }
+            Urc::Signal { rssi } => {
+                self.publish(|status| status.signal = (rssi <= 31).then_some(rssi));
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether the modem is still in PDU mode, i.e. has not reset since we configured it.
+    async fn still_configured(&mut self) -> Step<bool> {
+        if self.sim.is_none() {
+            return Ok(false);
+        }
+        let quick = self.context.settings.timeouts.quick;
+        let answer = self.channel.raw("AT+CMGF?", quick).await;
+        Ok(self.judge(answer)?.is_some_and(|response| {
+            response.result.is_success()
+                && response
+                    .lines
+                    .iter()
+                    .any(|line| line.text().replace(' ', "") == "+CMGF:0")
+        }))
+    }
+
+    /// Whether the SIM in the slot is still the one probed.
+    async fn same_sim(&mut self) -> Step<bool> {
+        let expected = self.sim.as_ref().map(|sim| sim.iccid.clone());
+        let iccid = probe::read_iccid(&self.channel, self.modem.manufacturer.as_deref()).await;
+        Ok(self.judge(iccid)?.flatten() == expected && expected.is_some())
+    }
+
+    /// `+CMTI`: read the SMS where the modem says it is (which may not be the storage
+    /// selected), commit, delete.
+    async fn read_stored(&mut self, storage: &str, index: u32) -> Step<()> {
+        let Some(iccid) = self.sim.as_ref().map(|sim| sim.iccid.clone()) else {
+            return Ok(());
+        };
+        if !self.select_storage(storage).await? {
+            return Ok(());
+        }
+        let read = self.channel.run(&ReadMessage(index)).await;
+        if let Some(Some(stored)) = self.judge(read)? {
+            self.commit_and_delete(&iccid, storage, vec![stored])
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// `+CMT` / `+CDS`: commit, then acknowledge at once, so the network does not resend and
+    /// the modem does not stop routing.
+    async fn take_routed(&mut self, pdu: String) -> Step<()> {
+        let Some(iccid) = self.sim.as_ref().map(|sim| sim.iccid.clone()) else {
+            return Ok(());
+        };
+        let part = IncomingPart {
+            iccid,
+            port_path: self.context.path.to_owned(),
+            pdu_hex: pdu,
+            received_at: OffsetDateTime::now_utc(),
+            storage: None,
+            index: None,
+        };
+        match self.context.store.ingest(part).await {
+            Ok(outcome) => {
+                if !outcome.duplicate {
+                    self.publish(|status| status.sms_received += 1);
+                }
+                let ack = self.channel.run(&AcknowledgeMessage).await;
+                match ack {
+                    // No acknowledgement expected: the modem is not in +CSMS=1 (or already
+                    // gave up on this one). Nothing to do.
+                    Err(error)
+                        if error.cms_error() == Some(CmsError::NoCnmaAcknowledgementExpected) => {}
+                    other => {
+                        if self.judge(other)?.is_none() {
+                            // The modem may have switched routing off: assert it again.
+                            self.assert_indications().await?;
+                        }
+                    }
+                }
+            }
+            Err(error) => {
+                // Not acknowledged: the network will deliver it again.
+                tracing::error!(port = self.context.path, %error, "routed SMS not committed; not acknowledged");
+            }
+        }
+        Ok(())
+    }
+
+    /// Signal, registration, the SIM still the same, indications still on.
+    async fn health(&mut self) -> Step<()> {
+        let signal = self.channel.run(&SignalQuality).await;
+        if let Some(signal) = self.judge(signal)? {
+            self.publish(|status| status.signal = signal.rssi);
+        }
+        let registration = self.channel.run(&RegistrationQuery).await;
+        if let Some(registration) = self.judge(registration)? {
+            let registered = registration.registration.status.is_registered();
+            self.publish(|status| status.registered = Some(registered));
+        }
+        match &self.sim {
+            Some(sim) => {
+                let number_unknown = sim.number.is_none();
+                let registered = self.context.status.borrow().registered == Some(true);
+                if !self.same_sim().await? || (number_unknown && registered) {
+                    // Another SIM, none readable, or a number still to learn (the USSD
+                    // query needs the registration the modem now has): probe the slot again.
+                    self.probe_sim().await?;
+                } else {
+                    self.assert_indications().await?;
+                }
+            }
+            None => {
+                let pin = self.channel.run(&PinStatus).await;
+                if let Some(SimStatus::Ready) = self.judge(pin)? {
+                    self.probe_sim().await?;
+                }
+            }
+        }
+        self.save_port().await;
+        Ok(())
+    }
+}

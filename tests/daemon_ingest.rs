@@ -1,0 +1,355 @@
+//! The daemon core against a simulated rack over pseudo-terminals: inventory, lossless and
+//! exactly-once ingest, multipart reassembly, and faults on one port while the others keep
+//! receiving.
+//!
+//! Every wait is for a condition, polled, and bounded: a stuck daemon fails the test.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use modempool::at::runner::Timeouts;
+use modempool::daemon::{Daemon, DaemonOptions};
+use modempool::modem::{PortSettings, PortState, SimDirectory};
+use modempool::simulator::host::{PersonalityChoice, Rack, RackConfig, RackFault};
+use modempool::simulator::modem::Fault;
+use modempool::simulator::sms::IncomingSms;
+use modempool::store::{MessageFilter, NumberSource};
+
+/// Generous for a debug build on a loaded two-core machine.
+const BOUND: Duration = Duration::from_secs(120);
+
+fn settings() -> PortSettings {
+    PortSettings {
+        timeouts: Timeouts {
+            quick: Duration::from_secs(3),
+            storage: Duration::from_secs(10),
+            network: Duration::from_secs(15),
+            scan: Duration::from_secs(20),
+        },
+        health_interval: Duration::from_secs(2),
+        sweep_interval: Duration::from_secs(3),
+        backoff_initial: Duration::from_millis(200),
+        backoff_max: Duration::from_secs(2),
+        boot_wait: Duration::from_secs(20),
+        ussd_wait: Duration::from_secs(10),
+        ..PortSettings::default()
+    }
+}
+
+struct Bench {
+    _dir: tempfile::TempDir,
+    rack: Rack,
+    daemon: Daemon,
+}
+
+impl Bench {
+    async fn start(ports: u32, personality: PersonalityChoice) -> Bench {
+        Self::start_with(ports, personality, Duration::from_secs(600)).await
+    }
+
+    async fn start_with(
+        ports: u32,
+        personality: PersonalityChoice,
+        multipart_timeout: Duration,
+    ) -> Bench {
+        let dir = tempfile::tempdir().unwrap();
+        let links = dir.path().join("links");
+        let rack = Rack::start(RackConfig {
+            ports,
+            link_dir: links.clone(),
+            personality,
+            seed: 11,
+        })
+        .await
+        .unwrap();
+        let directory = SimDirectory {
+            ussd_code: Some(Arc::new(|mcc: &str, mnc: &str| {
+                modempool::inventory::default_number_query_code(mcc, mnc).map(str::to_owned)
+            })),
+            ..SimDirectory::default()
+        };
+        let daemon = Daemon::start(DaemonOptions {
+            globs: vec![format!("{}/sim*", links.display())],
+            scan_interval: Duration::from_millis(500),
+            database: dir.path().join("modempool.db"),
+            port_settings: Arc::new(|_: &Path| settings()),
+            directory,
+            multipart_timeout,
+        })
+        .await
+        .unwrap();
+        Bench {
+            _dir: dir,
+            rack,
+            daemon,
+        }
+    }
+
+    /// Waits until `done` holds, polling; panics with `what` after `BOUND`.
+    async fn until(&self, what: &str, mut done: impl FnMut(&Bench) -> bool) {
+        let deadline = tokio::time::Instant::now() + BOUND;
+        while !done(self) {
+            if tokio::time::Instant::now() > deadline {
+                let ports: Vec<String> = self
+                    .daemon
+                    .ports()
+                    .iter()
+                    .map(|p| format!("{} {} {:?}", p.path, p.state, p.detail))
+                    .collect();
+                panic!("never happened: {what}\nports:\n{}", ports.join("\n"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn all_ready(&self, count: usize) {
+        self.until(&format!("{count} ports ready"), |bench| {
+            let ports = bench.daemon.ports();
+            ports.len() == count && ports.iter().all(|port| port.state == PortState::Ready)
+        })
+        .await;
+    }
+
+    fn texts(&self) -> BTreeMap<String, Vec<String>> {
+        let mut by_sim: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for message in self
+            .daemon
+            .store()
+            .messages(MessageFilter::default())
+            .unwrap()
+        {
+            by_sim
+                .entry(message.iccid.clone())
+                .or_default()
+                .push(message.text.clone().unwrap_or_default());
+        }
+        by_sim
+    }
+
+    async fn stored_on_modems(&self) -> u32 {
+        self.rack
+            .list()
+            .await
+            .unwrap()
+            .iter()
+            .map(|port| port.stored)
+            .sum()
+    }
+}
+
+fn sms(from: &str, text: &str) -> IncomingSms {
+    IncomingSms::new(from, text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mixed_rack_of_32_is_inventoried_with_every_number() {
+    let bench = Bench::start(32, PersonalityChoice::Mixed).await;
+    bench.all_ready(32).await;
+    let views = bench.rack.list().await.unwrap();
+    let sims = bench.daemon.store().sims().unwrap();
+    assert_eq!(sims.len(), 32);
+    let mut by_ussd = 0;
+    for view in &views {
+        let iccid = view.iccid.clone().unwrap();
+        let sim = sims
+            .iter()
+            .find(|sim| sim.iccid == iccid)
+            .unwrap_or_else(|| panic!("{iccid} not inventoried"));
+        assert_eq!(
+            sim.number.as_ref().map(|number| number.number.clone()),
+            view.msisdn,
+            "number of {iccid} ({})",
+            view.personality
+        );
+        assert_eq!(sim.imsi, view.imsi);
+        assert!(sim.country.is_some(), "country of {iccid}");
+        assert_eq!(sim.port_path.as_deref(), Some(view.link.to_str().unwrap()));
+        if !view.msisdn_on_sim {
+            by_ussd += 1;
+            assert_eq!(
+                sim.number.as_ref().map(|number| number.source),
+                Some(NumberSource::Ussd)
+            );
+        }
+    }
+    assert!(
+        by_ussd > 0,
+        "the rack has SIMs whose number only USSD gives"
+    );
+    bench.daemon.stop(BOUND).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_sms_is_stored_once_and_leaves_the_modem_only_after_its_commit() {
+    let bench = Bench::start(6, PersonalityChoice::Mixed).await;
+    bench.all_ready(6).await;
+    for port in 0..6 {
+        bench
+            .rack
+            .send_sms(
+                port,
+                sms("Google", &format!("G-{port}0000 is your code")),
+                1,
+            )
+            .await
+            .unwrap();
+    }
+    bench
+        .until("6 messages stored", |bench| {
+            bench.daemon.store().message_count().unwrap() == 6
+        })
+        .await;
+    // Deleted from the modems once committed.
+    let deadline = tokio::time::Instant::now() + BOUND;
+    while bench.stored_on_modems().await > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "SMS left on the modems"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A few sweeps later: still exactly six.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(bench.daemon.store().message_count().unwrap(), 6);
+    let texts = bench.texts();
+    assert_eq!(texts.len(), 6);
+    for texts in texts.values() {
+        assert_eq!(texts.len(), 1);
+        assert!(texts[0].ends_with("0000 is your code"), "{texts:?}");
+    }
+    bench.daemon.stop(BOUND).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multipart_out_of_order_is_joined_and_a_missing_part_is_delivered_after_the_timeout() {
+    let bench = Bench::start_with(
+        2,
+        PersonalityChoice::One(modempool::simulator::personality::Personality::QuectelEc2x),
+        Duration::from_secs(3),
+    )
+    .await;
+    bench.all_ready(2).await;
+    let long =
+        "Ваш код подтверждения 424242. Никому не сообщайте этот код, даже сотрудникам банка!";
+    let mut shuffled = sms("+79161234567", long);
+    shuffled.ucs2 = true;
+    shuffled.parts = Some(3);
+    shuffled.shuffle = true;
+    bench.rack.send_sms(0, shuffled, 1).await.unwrap();
+    let mut missing = sms(
+        "Bank",
+        "Part one is here, part two is lost, part three is here.",
+    );
+    missing.parts = Some(3);
+    missing.drop_part = Some(2);
+    bench.rack.send_sms(1, missing, 1).await.unwrap();
+    bench
+        .until("both messages delivered", |bench| {
+            bench.daemon.store().message_count().unwrap() == 2
+        })
+        .await;
+    let messages = bench
+        .daemon
+        .store()
+        .messages(MessageFilter::default())
+        .unwrap();
+    let complete = messages
+        .iter()
+        .find(|m| m.sender.as_deref() == Some("+79161234567"))
+        .unwrap();
+    assert_eq!(complete.text.as_deref(), Some(long));
+    assert!(!complete.incomplete);
+    let partial = messages
+        .iter()
+        .find(|m| m.sender.as_deref() == Some("Bank"))
+        .unwrap();
+    assert!(partial.incomplete);
+    assert_eq!(partial.parts_received, 2);
+    bench.daemon.stop(BOUND).await;
+}
+
+/// One fault on port 0 at a time; ports 1 and 2 keep receiving; port 0 comes back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_on_one_port_do_not_disturb_the_others_and_nothing_is_lost() {
+    let bench = Bench::start(3, PersonalityChoice::Mixed).await;
+    bench.all_ready(3).await;
+    let faults: Vec<(&str, Vec<RackFault>)> = vec![
+        ("hang", vec![RackFault::Modem(Fault::Hang)]),
+        ("unplug", vec![RackFault::Unplug]),
+        ("reboot", vec![RackFault::Modem(Fault::Reboot)]),
+        ("garbage", vec![RackFault::Modem(Fault::Garbage)]),
+        ("sim-swap", vec![RackFault::SimSwap]),
+        ("storage-full", vec![RackFault::Modem(Fault::StorageFull)]),
+    ];
+    for (name, fault) in faults {
+        for step in fault {
+            bench.rack.fault(0, step).await.unwrap();
+        }
+        let during: Vec<String> = (1..3)
+            .map(|port| format!("during {name} on {port}"))
+            .collect();
+        for (port, text) in (1..3).zip(&during) {
+            bench
+                .rack
+                .send_sms(port, sms("+4915112345678", text), 1)
+                .await
+                .unwrap();
+        }
+        bench
+            .until(
+                &format!("the other ports received during {name}"),
+                |bench| {
+                    let texts = bench.texts();
+                    during
+                        .iter()
+                        .all(|text| texts.values().flatten().any(|t| t == text))
+                },
+            )
+            .await;
+        // Bring port 0 back the way a technician (or the power-cycle step) would.
+        match name {
+            "hang" => {
+                bench
+                    .rack
+                    .fault(0, RackFault::Modem(Fault::Reboot))
+                    .await
+                    .unwrap();
+            }
+            "unplug" => {
+                bench.rack.fault(0, RackFault::Replug).await.unwrap();
+            }
+            _ => {}
+        }
+        let after = format!("after {name}");
+        bench
+            .rack
+            .send_sms(0, sms("Google", &after), 1)
+            .await
+            .unwrap();
+        bench
+            .until(&format!("port 0 received after {name}"), |bench| {
+                bench.texts().values().flatten().any(|text| text == &after)
+            })
+            .await;
+    }
+    let texts = bench.texts();
+    let all: Vec<&String> = texts.values().flatten().collect();
+    for name in [
+        "hang",
+        "unplug",
+        "reboot",
+        "garbage",
+        "sim-swap",
+        "storage-full",
+    ] {
+        for port in 1..3 {
+            let text = format!("during {name} on {port}");
+            assert_eq!(all.iter().filter(|t| ***t == text).count(), 1, "{text}");
+        }
+        let text = format!("after {name}");
+        assert_eq!(all.iter().filter(|t| ***t == text).count(), 1, "{text}");
+    }
+    bench.daemon.stop(BOUND).await;
+}
