@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use modempool::at::runner::Timeouts;
+use modempool::config::IngestMode;
 use modempool::daemon::{Daemon, DaemonOptions};
 use modempool::modem::{PortSettings, PortState, SimDirectory};
 use modempool::simulator::host::{PersonalityChoice, Rack, RackConfig, RackFault};
@@ -20,8 +21,9 @@ use modempool::store::{MessageFilter, NumberSource};
 /// Generous for a debug build on a loaded two-core machine.
 const BOUND: Duration = Duration::from_secs(120);
 
-fn settings() -> PortSettings {
+fn settings(ingest: IngestMode) -> PortSettings {
     PortSettings {
+        ingest,
         timeouts: Timeouts {
             quick: Duration::from_secs(3),
             storage: Duration::from_secs(10),
@@ -46,13 +48,20 @@ struct Bench {
 
 impl Bench {
     async fn start(ports: u32, personality: PersonalityChoice) -> Bench {
-        Self::start_with(ports, personality, Duration::from_secs(600)).await
+        Self::start_with(
+            ports,
+            personality,
+            Duration::from_secs(600),
+            IngestMode::Store,
+        )
+        .await
     }
 
     async fn start_with(
         ports: u32,
         personality: PersonalityChoice,
         multipart_timeout: Duration,
+        ingest: IngestMode,
     ) -> Bench {
         let dir = tempfile::tempdir().unwrap();
         let links = dir.path().join("links");
@@ -74,7 +83,7 @@ impl Bench {
             globs: vec![format!("{}/sim*", links.display())],
             scan_interval: Duration::from_millis(500),
             database: dir.path().join("modempool.db"),
-            port_settings: Arc::new(|_: &Path| settings()),
+            port_settings: Arc::new(move |_: &Path| settings(ingest)),
             directory,
             multipart_timeout,
         })
@@ -228,6 +237,7 @@ async fn multipart_out_of_order_is_joined_and_a_missing_part_is_delivered_after_
         2,
         PersonalityChoice::One(modempool::simulator::personality::Personality::QuectelEc2x),
         Duration::from_secs(3),
+        IngestMode::Store,
     )
     .await;
     bench.all_ready(2).await;
@@ -351,5 +361,56 @@ async fn faults_on_one_port_do_not_disturb_the_others_and_nothing_is_lost() {
         let text = format!("after {name}");
         assert_eq!(all.iter().filter(|t| ***t == text).count(), 1, "{text}");
     }
+    bench.daemon.stop(BOUND).await;
+}
+
+/// Direct delivery (+CSMS=1, +CMT, +CNMA after the commit) on every model: class 2 SMS
+/// still come by +CMTI, the E173 both routes and stores a copy; each SMS is stored once and
+/// nothing is left on the modems.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_delivery_stores_each_sms_once_whatever_path_it_takes() {
+    let bench = Bench::start_with(
+        6,
+        PersonalityChoice::Mixed,
+        Duration::from_secs(600),
+        IngestMode::Direct,
+    )
+    .await;
+    bench.all_ready(6).await;
+    let mut expected = Vec::new();
+    for port in 0..6 {
+        let text = format!("direct {port}");
+        bench
+            .rack
+            .send_sms(port, sms("+4915112345678", &text), 1)
+            .await
+            .unwrap();
+        expected.push(text);
+        let mut class2 = sms("Bank", &format!("class 2 on {port}"));
+        class2.class = Some(modempool::pdu::MessageClass::Class2);
+        expected.push(class2.text.clone());
+        bench.rack.send_sms(port, class2, 1).await.unwrap();
+    }
+    bench
+        .until("every SMS stored", |bench| {
+            let texts = bench.texts();
+            let all: Vec<&String> = texts.values().flatten().collect();
+            expected.iter().all(|text| all.contains(&text))
+        })
+        .await;
+    let deadline = tokio::time::Instant::now() + BOUND;
+    while bench.stored_on_modems().await > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "SMS left on the modems"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let texts = bench.texts();
+    let all: Vec<&String> = texts.values().flatten().collect();
+    for text in &expected {
+        assert_eq!(all.iter().filter(|t| **t == text).count(), 1, "{text}");
+    }
+    assert_eq!(all.len(), expected.len(), "{all:?}");
     bench.daemon.stop(BOUND).await;
 }

@@ -643,6 +643,19 @@ impl<'a> Session<'a> {
             return Ok(());
         }
         let read = self.channel.run(&ReadMessage(index)).await;
+        // An empty slot: a drain or sweep already took this SMS (a +CMTI buffered while the
+        // port was closed announces it again). Nothing to do.
+        if let Err(error) = &read
+            && error.cms_error() == Some(CmsError::InvalidMemoryIndex)
+        {
+            tracing::debug!(
+                port = self.context.path,
+                storage,
+                index,
+                "announced SMS already taken"
+            );
+            return Ok(());
+        }
         if let Some(Some(stored)) = self.judge(read)? {
             self.commit_and_delete(&iccid, storage, vec![stored])
                 .await?;

@@ -1,0 +1,149 @@
+//! What the tests that run the real binaries share: a `modempool simulate` child with its
+//! start-up lines, bounded runs of other commands, and reading `key=value` port lines.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Generous: a debug binary on a loaded two-core machine answers well within it.
+pub const BOUND: Duration = Duration::from_secs(60);
+
+/// A running `modempool simulate`, stopped with SIGTERM when dropped.
+pub struct Simulator {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    /// The start-up port lines.
+    pub ports: Vec<String>,
+    pub control: String,
+}
+
+impl Simulator {
+    pub fn start(dir: &Path, ports: u32, personality: &str) -> Simulator {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_modempool"))
+            .args(["simulate", "--ports", &ports.to_string(), "--link-dir"])
+            .arg(dir)
+            .args(["--personality", personality, "--seed", "7"])
+            .args(["--control", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the binary starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (send, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut simulator = Simulator {
+            child,
+            lines,
+            ports: Vec::new(),
+            control: String::new(),
+        };
+        loop {
+            let line = simulator.next_line();
+            if line == "ready" {
+                break;
+            } else if let Some(address) = line.strip_prefix("control ") {
+                simulator.control = address.to_owned();
+            } else {
+                simulator.ports.push(line);
+            }
+        }
+        assert!(!simulator.control.is_empty(), "no control line");
+        simulator
+    }
+
+    pub fn next_line(&self) -> String {
+        self.lines
+            .recv_timeout(BOUND)
+            .expect("the simulator printed the next line in time")
+    }
+
+    /// Runs `modempool sim --control ADDR args...`.
+    pub fn sim(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_modempool"));
+        command.args(["sim", "--control", &self.control]).args(args);
+        bounded(command)
+    }
+
+    /// `sim list` until `done` holds for its lines (the simulated network delivers while
+    /// the test waits), at most `BOUND`.
+    pub fn list_until(&self, done: impl Fn(&[&str]) -> bool) -> String {
+        let deadline = std::time::Instant::now() + BOUND;
+        loop {
+            let list = stdout(&self.sim(&["list"]));
+            let lines: Vec<&str> = list.lines().collect();
+            if done(&lines) {
+                return list;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never came true; last list:\n{list}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = std::time::Instant::now() + BOUND;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait works") {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the simulator did not stop on SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Runs `command` to its end, at most `BOUND`.
+pub fn bounded(mut command: Command) -> Output {
+    let child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    let (done, finished) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    finished
+        .recv_timeout(BOUND)
+        .unwrap_or_else(|_| panic!("{command:?} did not finish within {BOUND:?}"))
+        .expect("the command ran")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The value of `key=` in a port line.
+pub fn field<'a>(line: &'a str, key: &str) -> &'a str {
+    line.split_whitespace()
+        .find_map(|word| word.strip_prefix(key)?.strip_prefix('='))
+        .unwrap_or_else(|| panic!("no {key}= in `{line}`"))
+}
