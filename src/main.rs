@@ -116,7 +116,7 @@ enum SimCommand {
         /// Split into exactly N parts.
         #[arg(long, value_name = "N")]
         parts: Option<u32>,
-        /// Send it N times (a burst).
+        /// Send it N times (a burst; each copy stamped a second apart, so N distinct SMS).
         #[arg(long, default_value_t = 1, value_name = "N")]
         count: u32,
         /// Deliver the parts out of order.

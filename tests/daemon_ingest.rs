@@ -126,7 +126,10 @@ impl Bench {
         for message in self
             .daemon
             .store()
-            .messages(MessageFilter::default())
+            .messages(MessageFilter {
+                limit: MessageFilter::MAX_LIMIT,
+                ..MessageFilter::default()
+            })
             .unwrap()
         {
             by_sim
@@ -412,5 +415,36 @@ async fn direct_delivery_stores_each_sms_once_whatever_path_it_takes() {
         assert_eq!(all.iter().filter(|t| **t == text).count(), 1, "{text}");
     }
     assert_eq!(all.len(), expected.len(), "{all:?}");
+    bench.daemon.stop(BOUND).await;
+}
+
+/// A burst larger than the SIM's storage: the modem refuses what does not fit, the network
+/// keeps it and retries as the daemon frees space; every SMS arrives, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_larger_than_the_sim_storage_arrives_whole() {
+    let bench = Bench::start(2, PersonalityChoice::Mixed).await;
+    bench.all_ready(2).await;
+    for port in 0..2 {
+        bench
+            .rack
+            .send_sms(port, sms("Google", &format!("burst on {port}")), 80)
+            .await
+            .unwrap();
+    }
+    bench
+        .until("160 messages stored", |bench| {
+            bench.daemon.store().message_count().unwrap() >= 160
+        })
+        .await;
+    let texts = bench.texts();
+    assert_eq!(texts.values().map(Vec::len).sum::<usize>(), 160);
+    for port in 0..2 {
+        let text = format!("burst on {port}");
+        assert_eq!(
+            texts.values().flatten().filter(|t| **t == text).count(),
+            80,
+            "{text}"
+        );
+    }
     bench.daemon.stop(BOUND).await;
 }

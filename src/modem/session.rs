@@ -488,13 +488,17 @@ impl<'a> Session<'a> {
 
     async fn serve(&mut self) -> Step<SessionEnd> {
         let settings = self.context.settings;
+        // The first health poll runs at once: signal and registration are part of what a
+        // technician wants to see as soon as the port is ready.
         let mut health = tokio::time::interval(settings.health_interval);
         health.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        health.tick().await;
         let mut sweep = tokio::time::interval(settings.sweep_interval);
         sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         sweep.tick().await;
         let mut shutdown = self.context.shutdown.clone();
+        if *shutdown.borrow_and_update() {
+            return Ok(SessionEnd::Shutdown);
+        }
         loop {
             tokio::select! {
                 changed = shutdown.changed() => {

@@ -510,8 +510,13 @@ impl PortTask {
     fn send(&mut self, sms: &IncomingSms, count: u32) -> Result<Vec<String>, SimulatorError> {
         let smsc = self.modem.summary().smsc.clone();
         let mut outcomes = Vec::new();
-        for _ in 0..count {
-            let pdus = sms::build(sms, &smsc, self.reference, time::OffsetDateTime::now_utc())?;
+        let now = time::OffsetDateTime::now_utc();
+        for copy in 0..count {
+            // A burst is SMS the service centre took over the last `count` seconds and
+            // delivers together: each copy has its own time stamp, so each is a distinct
+            // SMS (the daemon treats identical PDUs on one SIM as one SMS read twice).
+            let stamped = now - time::Duration::seconds(i64::from(count - 1 - copy));
+            let pdus = sms::build(sms, &smsc, self.reference, stamped)?;
             self.reference = self.reference.wrapping_add(1);
             if self.pty.is_none() {
                 outcomes.extend(pdus.iter().map(|_| "held (unplugged)".to_owned()));
