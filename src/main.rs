@@ -51,15 +51,9 @@ enum Command {
         /// The rack id.
         #[arg(long, value_name = "ID")]
         rack: Option<String>,
-        /// With --simulate: the modem models (a name or mixed).
-        #[arg(long, default_value = "mixed", value_name = "NAME|mixed")]
-        personality: PersonalityChoice,
-        /// With --simulate: the seed of the simulated identities.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// With --simulate: where the simulator's control endpoint listens.
-        #[arg(long, default_value = "127.0.0.1:7447", value_name = "ADDR")]
-        control: std::net::SocketAddr,
+        /// With --simulate: the simulated rack.
+        #[command(flatten)]
+        rack_args: RackArgs,
         /// With --simulate: where the sim0, sim1, ... links go (default: a new temporary
         /// directory).
         #[arg(long, value_name = "DIR")]
@@ -74,16 +68,8 @@ enum Command {
         /// Where the sim0, sim1, ... links to the pseudo-terminals are made.
         #[arg(long, value_name = "DIR")]
         link_dir: std::path::PathBuf,
-        /// The modem model: generic, quectel-ec25, sim800, sim7600, huawei-e3372,
-        /// huawei-e173, or mixed (each in turn).
-        #[arg(long, default_value = "mixed", value_name = "NAME|mixed")]
-        personality: PersonalityChoice,
-        /// Seed of the identities (IMEI, ICCID, numbers): the same seed, the same rack.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Where the control endpoint listens (port 0: any free port, printed at start).
-        #[arg(long, default_value = "127.0.0.1:7447", value_name = "ADDR")]
-        control: std::net::SocketAddr,
+        #[command(flatten)]
+        rack_args: RackArgs,
     },
     /// Talk to a running simulator: deliver SMS, inject faults, list ports.
     Sim {
@@ -93,6 +79,22 @@ enum Command {
         #[command(subcommand)]
         command: SimCommand,
     },
+}
+
+/// What a simulated rack is made of, for `simulate` and `serve --simulate`.
+#[derive(Debug, Args)]
+struct RackArgs {
+    /// The modem model: generic, quectel-ec25, sim800, sim7600, huawei-e3372, huawei-e173,
+    /// or mixed (each in turn).
+    #[arg(long, default_value = "mixed", value_name = "NAME|mixed")]
+    personality: PersonalityChoice,
+    /// Seed of the identities (IMEI, ICCID, numbers): the same seed, the same rack.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where the simulator's control endpoint listens (port 0: any free port, printed at
+    /// start).
+    #[arg(long, default_value = "127.0.0.1:7447", value_name = "ADDR")]
+    control: std::net::SocketAddr,
 }
 
 #[derive(Debug, Subcommand)]
@@ -418,9 +420,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db,
             listen,
             rack,
-            personality,
-            seed,
-            control,
+            rack_args,
             link_dir,
         } => {
             init_logs("modempool=info,warn");
@@ -433,9 +433,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     rack,
                 },
                 simulate,
-                personality,
-                seed,
-                control,
+                personality: rack_args.personality,
+                seed: rack_args.seed,
+                control: rack_args.control,
                 link_dir,
             };
             runtime()?
@@ -446,19 +446,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Simulate {
             ports,
             link_dir,
-            personality,
-            seed,
-            control,
+            rack_args,
         } => {
             init_logs("warn");
             let config = RackConfig {
                 ports,
                 link_dir,
-                personality,
-                seed,
+                personality: rack_args.personality,
+                seed: rack_args.seed,
             };
             runtime()?
-                .block_on(simulate_cli::simulate(config, control, &mut io::stdout()))
+                .block_on(simulate_cli::simulate(
+                    config,
+                    rack_args.control,
+                    &mut io::stdout(),
+                ))
                 .context("simulating modems")?;
             Ok(ExitCode::SUCCESS)
         }

@@ -181,15 +181,7 @@ impl<'a> Session<'a> {
     async fn bring_up(&mut self) -> Step<()> {
         self.set_state(PortState::Opening, None);
         self.wait_until_answering().await?;
-        // Echo off and numeric errors: responses carry only response lines, and failures say
-        // why in codes the error tables map.
-        let echo = self.channel.run(&Echo(false)).await;
-        self.judge(echo)?;
-        let errors = self
-            .channel
-            .run(&ReportErrors(ErrorReporting::Numeric))
-            .await;
-        self.judge(errors)?;
+        self.base_settings().await?;
         self.set_state(PortState::Probing, None);
         let identity = probe::modem_identity(&self.channel).await;
         self.modem = self.judge(identity)?.unwrap_or_default();
@@ -199,6 +191,19 @@ impl<'a> Session<'a> {
         });
         self.probe_sim().await?;
         self.save_port().await;
+        Ok(())
+    }
+
+    /// Echo off and numeric errors: responses carry only response lines, and failures say
+    /// why in codes the error tables map. Lost at every reset of the module.
+    async fn base_settings(&mut self) -> Step<()> {
+        let echo = self.channel.run(&Echo(false)).await;
+        self.judge(echo)?;
+        let errors = self
+            .channel
+            .run(&ReportErrors(ErrorReporting::Numeric))
+            .await;
+        self.judge(errors)?;
         Ok(())
     }
 
@@ -572,13 +577,7 @@ impl<'a> Session<'a> {
                     )
                     .await;
                 self.read_storage = None;
-                let echo = self.channel.run(&Echo(false)).await;
-                self.judge(echo)?;
-                let errors = self
-                    .channel
-                    .run(&ReportErrors(ErrorReporting::Numeric))
-                    .await;
-                self.judge(errors)?;
+                self.base_settings().await?;
                 if self.sim.is_some() {
                     self.configure().await?;
                     self.drain().await?;
