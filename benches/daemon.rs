@@ -152,6 +152,7 @@ async fn run(ports: u32) {
             ..SimDirectory::default()
         },
         multipart_timeout: Duration::from_secs(600),
+        retry_pins: Vec::new(),
     })
     .await
     .expect("daemon starts");

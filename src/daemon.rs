@@ -17,6 +17,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::discovery::{self, PathChange};
+use crate::modem::session::{PIN_REFUSED_EVENT, PIN_RETRY_EVENT};
 use crate::modem::{PortSettings, PortStatus, SimDirectory, spawn_port};
 use crate::store::{Store, StoreError};
 
@@ -36,6 +37,8 @@ pub struct DaemonOptions {
     /// After this, a multipart SMS still missing parts is delivered as it is, marked
     /// incomplete.
     pub multipart_timeout: Duration,
+    /// ICCIDs whose refused PIN a technician allows to be tried once more (after fixing it).
+    pub retry_pins: Vec<String>,
 }
 
 impl DaemonOptions {
@@ -80,6 +83,7 @@ impl DaemonOptions {
             port_settings: Arc::new(port_settings),
             directory,
             multipart_timeout: config.health.multipart_timeout(),
+            retry_pins: Vec::new(),
         }
     }
 }
@@ -122,6 +126,7 @@ impl Daemon {
             })?,
             Err(error) => return Err(DaemonError::Startup(error.to_string())),
         };
+        remember_refused_pins(&store, &options).await;
         let statuses = Statuses::default();
         let (shutdown, shutdown_receiver) = watch::channel(false);
         let supervisor = Supervisor {
@@ -164,6 +169,58 @@ impl Daemon {
         let _ = tokio::time::timeout(limit, self.supervisor).await;
         if let Err(error) = self.store.close().await {
             tracing::error!(%error, "closing the database");
+        }
+    }
+}
+
+/// Loads the PINs refused before this start (a wrong PIN is never tried twice, restarts
+/// included: three wrong tries block the SIM), less those a technician allows again now.
+async fn remember_refused_pins(store: &Store, options: &DaemonOptions) {
+    for iccid in &options.retry_pins {
+        if let Err(error) = store
+            .event(
+                PIN_RETRY_EVENT,
+                None,
+                Some(iccid),
+                "PIN may be tried once more",
+            )
+            .await
+        {
+            tracing::error!(%error, iccid, "could not record the PIN retry");
+        }
+    }
+    let events = store
+        .events_of_kind(PIN_REFUSED_EVENT, 100_000)
+        .and_then(|mut refused| {
+            refused.extend(store.events_of_kind(PIN_RETRY_EVENT, 100_000)?);
+            // Newest first, as each list is.
+            refused.sort_by_key(|event| std::cmp::Reverse(event.id));
+            Ok(refused)
+        });
+    let events = match events {
+        Ok(events) => events,
+        Err(error) => {
+            tracing::error!(%error, "could not read the refused PINs; none will be entered");
+            // Safer to enter no PIN at all than to risk a second wrong one.
+            if let Ok(mut rejected) = options.directory.rejected_pins.lock() {
+                rejected.extend(options.directory.pins.keys().cloned());
+            }
+            return;
+        }
+    };
+    let Ok(mut rejected) = options.directory.rejected_pins.lock() else {
+        return;
+    };
+    // Oldest first: a retry cancels the refusals before it, not after it.
+    for event in events.into_iter().rev() {
+        match (event.kind.as_str(), event.iccid) {
+            (PIN_REFUSED_EVENT, Some(iccid)) => {
+                rejected.insert(iccid);
+            }
+            (PIN_RETRY_EVENT, Some(iccid)) => {
+                rejected.remove(&iccid);
+            }
+            _ => {}
         }
     }
 }

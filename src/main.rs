@@ -51,6 +51,10 @@ enum Command {
         /// The rack id.
         #[arg(long, value_name = "ID")]
         rack: Option<String>,
+        /// A SIM (by ICCID) whose configured PIN it refused may be tried once more: for
+        /// after the PIN in the configuration was fixed. Repeatable.
+        #[arg(long = "retry-pin", value_name = "ICCID")]
+        retry_pins: Vec<String>,
         /// With --simulate: the simulated rack.
         #[command(flatten)]
         rack_args: RackArgs,
@@ -420,6 +424,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db,
             listen,
             rack,
+            retry_pins,
             rack_args,
             link_dir,
         } => {
@@ -437,6 +442,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 seed: rack_args.seed,
                 control: rack_args.control,
                 link_dir,
+                retry_pins,
             };
             runtime()?
                 .block_on(serve_cli::serve(request, &mut io::stdout()))
@@ -454,6 +460,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 link_dir,
                 personality: rack_args.personality,
                 seed: rack_args.seed,
+                sim_pin: None,
             };
             runtime()?
                 .block_on(simulate_cli::simulate(

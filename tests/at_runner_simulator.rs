@@ -46,6 +46,7 @@ async fn rack(ports: u32, personality: PersonalityChoice, dir: &Path) -> Rack {
         link_dir: dir.to_owned(),
         personality,
         seed: 42,
+        sim_pin: None,
     })
     .await
     .expect("the rack starts")

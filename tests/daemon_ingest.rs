@@ -64,31 +64,21 @@ impl Bench {
         ingest: IngestMode,
     ) -> Bench {
         let dir = tempfile::tempdir().unwrap();
-        let links = dir.path().join("links");
         let rack = Rack::start(RackConfig {
             ports,
-            link_dir: links.clone(),
+            link_dir: dir.path().join("links"),
             personality,
             seed: 11,
+            sim_pin: None,
         })
         .await
         .unwrap();
-        let directory = SimDirectory {
-            ussd_code: Some(Arc::new(|mcc: &str, mnc: &str| {
-                modempool::inventory::default_number_query_code(mcc, mnc).map(str::to_owned)
-            })),
-            ..SimDirectory::default()
-        };
-        let daemon = Daemon::start(DaemonOptions {
-            globs: vec![format!("{}/sim*", links.display())],
-            scan_interval: Duration::from_millis(500),
-            database: dir.path().join("modempool.db"),
-            port_settings: Arc::new(move |_: &Path| settings(ingest)),
-            directory,
+        let options = DaemonOptions {
             multipart_timeout,
-        })
-        .await
-        .unwrap();
+            port_settings: Arc::new(move |_: &Path| settings(ingest)),
+            ..options(dir.path())
+        };
+        let daemon = Daemon::start(options).await.unwrap();
         Bench {
             _dir: dir,
             rack,
@@ -148,6 +138,24 @@ impl Bench {
             .iter()
             .map(|port| port.stored)
             .sum()
+    }
+}
+
+/// The daemon's options for a rack linked in `dir/links`, database in `dir`.
+fn options(dir: &Path) -> DaemonOptions {
+    DaemonOptions {
+        globs: vec![format!("{}/sim*", dir.join("links").display())],
+        scan_interval: Duration::from_millis(500),
+        database: dir.join("modempool.db"),
+        port_settings: Arc::new(|_: &Path| settings(IngestMode::Store)),
+        directory: SimDirectory {
+            ussd_code: Some(Arc::new(|mcc: &str, mnc: &str| {
+                modempool::inventory::default_number_query_code(mcc, mnc).map(str::to_owned)
+            })),
+            ..SimDirectory::default()
+        },
+        multipart_timeout: Duration::from_secs(600),
+        retry_pins: Vec::new(),
     }
 }
 
@@ -447,4 +455,80 @@ async fn a_burst_larger_than_the_sim_storage_arrives_whole() {
         );
     }
     bench.daemon.stop(BOUND).await;
+}
+
+/// Waits until port `sim{port}` is in `state` with `detail` in its detail.
+async fn wait_for_port(daemon: &Daemon, port: usize, state: PortState, detail: &str) {
+    let deadline = tokio::time::Instant::now() + BOUND;
+    let name = format!("sim{port}");
+    loop {
+        let ports = daemon.ports();
+        let status = ports.iter().find(|status| status.path.ends_with(&name));
+        if let Some(status) = status {
+            if status.state == state && status.detail.as_deref().unwrap_or("").contains(detail) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{name}: {} {:?}",
+                status.state,
+                status.detail
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// SIMs that ask for a PIN: the configured one is entered; a wrong one is tried once and
+/// never again, not even after a restart, until a technician allows it (`--retry-pin`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_pin_is_tried_once_even_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let rack = Rack::start(RackConfig {
+        ports: 2,
+        link_dir: dir.path().join("links"),
+        personality: PersonalityChoice::One(
+            modempool::simulator::personality::Personality::QuectelEc2x,
+        ),
+        seed: 5,
+        sim_pin: Some("4321".to_owned()),
+    })
+    .await
+    .unwrap();
+    let views = rack.list().await.unwrap();
+    let good = views[0].iccid.clone().unwrap();
+    let bad = views[1].iccid.clone().unwrap();
+    let start = |pins: Vec<(String, String)>, retry: Vec<String>| {
+        let mut options = options(dir.path());
+        options.directory.pins = pins.into_iter().collect();
+        options.retry_pins = retry;
+        Daemon::start(options)
+    };
+    let wrong = vec![
+        (good.clone(), "4321".to_owned()),
+        (bad.clone(), "1111".to_owned()),
+    ];
+    let daemon = start(wrong.clone(), Vec::new()).await.unwrap();
+    wait_for_port(&daemon, 0, PortState::Ready, "").await;
+    wait_for_port(
+        &daemon,
+        1,
+        PortState::Degraded,
+        "refused the configured PIN",
+    )
+    .await;
+    daemon.stop(BOUND).await;
+    // Restarted twice with the same wrong PIN: not tried again (had it been, the SIM would
+    // now have had three wrong tries and be blocked behind its PUK).
+    for _ in 0..2 {
+        let daemon = start(wrong.clone(), Vec::new()).await.unwrap();
+        wait_for_port(&daemon, 1, PortState::Degraded, "not trying it again").await;
+        daemon.stop(BOUND).await;
+    }
+    // The technician fixes the PIN and allows one more try: the SIM, tried wrong only once,
+    // takes it.
+    let fixed = vec![(good, "4321".to_owned()), (bad.clone(), "4321".to_owned())];
+    let daemon = start(fixed, vec![bad]).await.unwrap();
+    wait_for_port(&daemon, 1, PortState::Ready, "").await;
+    daemon.stop(BOUND).await;
 }

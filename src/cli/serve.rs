@@ -35,6 +35,8 @@ pub struct ServeRequest {
     /// Where the simulated ports' links go; default a fresh directory under the temporary
     /// directory.
     pub link_dir: Option<PathBuf>,
+    /// `--retry-pin ICCID`: SIMs whose refused PIN may be tried once more.
+    pub retry_pins: Vec<String>,
 }
 
 /// Why `serve` stopped with an error.
@@ -77,6 +79,7 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
                 link_dir: link_dir.clone(),
                 personality: request.personality,
                 seed: request.seed,
+                sim_pin: None,
             })
             .await?,
         );
@@ -89,7 +92,10 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
         simulated = Some((rack, server, control_address));
     }
     config.apply(overrides)?;
-    let options = DaemonOptions::from_config(&config);
+    let options = DaemonOptions {
+        retry_pins: request.retry_pins.clone(),
+        ..DaemonOptions::from_config(&config)
+    };
     writeln!(out, "database {}", options.database.display())?;
     let daemon = Daemon::start(options).await?;
     if let Some((rack, _, control_address)) = &simulated {

@@ -322,8 +322,8 @@ async fn enter_pin(
         .unwrap_or(true);
     if refused_before {
         return Ok(Some(
-            "the SIM refused the configured PIN; not trying it again (fix the PIN, then \
-             restart)"
+            "the SIM refused the configured PIN; not trying it again, even after a restart \
+             (fix the PIN, then start once with --retry-pin ICCID)"
                 .to_owned(),
         ));
     }

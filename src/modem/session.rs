@@ -54,6 +54,14 @@ pub struct SessionContext<'a> {
     pub shutdown: watch::Receiver<bool>,
 }
 
+/// The event recorded when a SIM refused its configured PIN; the daemon reads these at
+/// start so that a PIN refused before a restart is not tried again after it.
+pub const PIN_REFUSED_EVENT: &str = "pin_refused";
+
+/// The event recorded when a technician allowed a refused PIN to be tried again
+/// (`serve --retry-pin ICCID`), which cancels the refusals recorded before it.
+pub const PIN_RETRY_EVENT: &str = "pin_retry_allowed";
+
 /// Two timeouts in a row mean the modem has stopped answering; one may be a slow SIM.
 const TIMEOUTS_BEFORE_UNRESPONSIVE: u32 = 2;
 
@@ -284,11 +292,24 @@ impl<'a> Session<'a> {
             }
             SimSlot::Locked { iccid, reason } => {
                 self.sim_left().await;
+                // A refused PIN is remembered across restarts too (see `Daemon::start`):
+                // three wrong tries block the SIM behind its PUK.
+                let refused = iccid.as_deref().is_some_and(|iccid| {
+                    self.context
+                        .directory
+                        .rejected_pins
+                        .lock()
+                        .is_ok_and(|rejected| rejected.contains(iccid))
+                });
                 let _ = self
                     .context
                     .store
                     .event(
-                        "sim_locked",
+                        if refused {
+                            PIN_REFUSED_EVENT
+                        } else {
+                            "sim_locked"
+                        },
                         Some(self.context.path),
                         iccid.as_deref(),
                         &reason,

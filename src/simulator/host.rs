@@ -85,6 +85,8 @@ pub struct RackConfig {
     pub personality: PersonalityChoice,
     /// The seed of every identity and of the garbage bytes: the same seed gives the same rack.
     pub seed: u64,
+    /// A PIN every SIM asks for at power-up; `None`: no PIN (most rack SIMs).
+    pub sim_pin: Option<String>,
 }
 
 /// Why the simulator could not do what was asked.
@@ -246,7 +248,10 @@ impl Rack {
             let now = std::time::Instant::now();
             let modem = Modem::new(
                 ModemIdentity::generate(config.seed, index, personality),
-                Some(SimIdentity::generate(config.seed, index)),
+                Some(SimIdentity {
+                    pin: config.sim_pin.clone(),
+                    ..SimIdentity::generate(config.seed, index)
+                }),
                 personality,
                 now,
             );

@@ -277,4 +277,12 @@ impl Store {
             .readers
             .with(|connection| read::events(connection, limit))
     }
+
+    /// The latest `limit` events of one kind, newest first: what the daemon needs at start
+    /// (refused PINs) without reading the whole audit trail.
+    pub fn events_of_kind(&self, kind: &str, limit: usize) -> Result<Vec<EventRow>, StoreError> {
+        self.inner
+            .readers
+            .with(|connection| read::events_where(connection, Some(kind), limit))
+    }
 }

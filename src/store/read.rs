@@ -309,14 +309,24 @@ pub(crate) enum Table {
 
 /// The latest events, newest first.
 pub(crate) fn events(connection: &Connection, limit: usize) -> Result<Vec<EventRow>, StoreError> {
+    events_where(connection, None, limit)
+}
+
+/// The latest `limit` events of `kind` (all kinds for `None`), newest first.
+pub(crate) fn events_where(
+    connection: &Connection,
+    kind: Option<&str>,
+    limit: usize,
+) -> Result<Vec<EventRow>, StoreError> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let raws = connection
         .prepare_cached(
-            "SELECT id, at, kind, port_path, iccid, detail FROM events ORDER BY id DESC LIMIT ?1",
+            "SELECT id, at, kind, port_path, iccid, detail FROM events \
+             WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC LIMIT ?2",
         )
         .and_then(|mut statement| {
             statement
-                .query_map([limit], |row| {
+                .query_map(rusqlite::params![kind, limit], |row| {
                     Ok((
                         row.get::<_, i64>(0)?,
                         row.get::<_, String>(1)?,
