@@ -184,7 +184,7 @@ pub struct Periodic {
     pub lines: &'static [&'static str],
 }
 
-/// How `AT+CMGR` answers an empty slot (TS 27.005 §3.5.3 leaves it open).
+/// How `AT+CMGR` answers an empty slot (TS 27.005 §3.4.3 leaves it open).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmptySlotRead {
     /// A bare `OK`.
@@ -333,7 +333,7 @@ const GENERIC_BOOT: &[(Duration, BootUrc)] = &[
 ];
 
 /// A spec-only modem: no boot lines, `+CCID: <iccid>` (the form TS 27.007 never defined but
-/// u-blox and Telit print), `+CGSN: <imei>` in the prefixed form of TS 27.007 §7.1 `+CGSN=1`
+/// u-blox and Telit print), `+CGSN: <imei>` in the prefixed form of TS 27.007 §5.4 `+CGSN=1`
 /// that some firmwares also use for the plain command.
 pub const GENERIC: Profile = Profile {
     manufacturer: "Generic",
