@@ -68,6 +68,7 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     let mut overrides = request.overrides.clone();
     let mut simulated = None;
     if let Some(ports) = request.simulate {
+        let made_link_dir = request.link_dir.is_none();
         let link_dir = request.link_dir.clone().unwrap_or_else(|| {
             std::env::temp_dir().join(format!("modempool-sim-{}", std::process::id()))
         });
@@ -89,7 +90,12 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
         if request.config.is_none() && overrides.db.is_none() {
             overrides.db = Some(PathBuf::from("modempool.db"));
         }
-        simulated = Some((rack, server, control_address));
+        simulated = Some((
+            rack,
+            server,
+            control_address,
+            made_link_dir.then_some(link_dir),
+        ));
     }
     config.apply(overrides)?;
     let options = DaemonOptions {
@@ -98,7 +104,7 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     };
     writeln!(out, "database {}", options.database.display())?;
     let daemon = Daemon::start(options).await?;
-    if let Some((rack, _, control_address)) = &simulated {
+    if let Some((rack, _, control_address, _)) = &simulated {
         for port in rack.list().await? {
             writeln!(out, "{port}")?;
         }
@@ -109,11 +115,15 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     wait_for_stop_signal().await?;
     tracing::info!("stopping");
     daemon.stop(STOP_LIMIT).await;
-    if let Some((rack, server, _)) = simulated {
+    if let Some((rack, server, _, made_link_dir)) = simulated {
         server.abort();
         let _ = server.await;
         if let Ok(rack) = Arc::try_unwrap(rack) {
             rack.shutdown().await;
+        }
+        // The directory we made for the links, now empty.
+        if let Some(dir) = made_link_dir {
+            let _ = std::fs::remove_dir(dir);
         }
     }
     Ok(())
