@@ -350,12 +350,9 @@ impl TextArgs {
     }
 
     fn class(&self) -> Option<MessageClass> {
-        self.class.map(|class| match class {
-            0 => MessageClass::Class0,
-            1 => MessageClass::Class1,
-            2 => MessageClass::Class2,
-            _ => MessageClass::Class3,
-        })
+        // clap keeps the value within 0..=3.
+        self.class
+            .and_then(|class| MessageClass::from_number(u32::from(class)))
     }
 }
 

@@ -16,7 +16,7 @@ use modempool::at::runner::{
 };
 use modempool::at::urc::Urc;
 use modempool::pdu::{Message, Pdu};
-use modempool::simulator::host::{PersonalityChoice, Rack, RackConfig, RackFault};
+use modempool::simulator::host::{PersonalityChoice, PortView, Rack, RackConfig, RackFault};
 use modempool::simulator::modem::Fault;
 use modempool::simulator::personality::Personality;
 use modempool::simulator::sms::IncomingSms;
@@ -84,6 +84,15 @@ async fn wait_until_answering(channel: &AtChannel) {
             _ => {}
         }
     }
+}
+
+/// A rack of one `personality` modem, opened and answering; the directory holds the link.
+async fn one_port(personality: Personality) -> (tempfile::TempDir, Rack, PortView, Port) {
+    let dir = tempfile::tempdir().unwrap();
+    let rack = rack(1, PersonalityChoice::One(personality), dir.path()).await;
+    let view = rack.view(0).await.unwrap();
+    let port = open(&view.link).await;
+    (dir, rack, view, port)
 }
 
 /// PDU mode, SMS stored and announced by `+CMTI`: the daemon's default ingest set-up.
@@ -162,15 +171,7 @@ async fn identity_read_through_the_runner_matches_the_rack_for_every_personality
 
 #[tokio::test]
 async fn a_stored_sms_is_announced_by_cmti_and_read_back_with_its_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let rack = rack(
-        1,
-        PersonalityChoice::One(Personality::QuectelEc2x),
-        dir.path(),
-    )
-    .await;
-    let view = rack.view(0).await.unwrap();
-    let mut port = open(&view.link).await;
+    let (_dir, rack, _view, mut port) = one_port(Personality::QuectelEc2x).await;
     store_and_notify(&port.channel).await;
     let sms = sms("Google", "G-482913 is your Google verification code.");
     rack.send_sms(0, sms, 1).await.unwrap();
@@ -199,15 +200,7 @@ async fn a_stored_sms_is_announced_by_cmti_and_read_back_with_its_text() {
 
 #[tokio::test]
 async fn huawei_noise_between_listing_entries_reaches_the_urc_channel_not_the_listing() {
-    let dir = tempfile::tempdir().unwrap();
-    let rack = rack(
-        1,
-        PersonalityChoice::One(Personality::HuaweiE173),
-        dir.path(),
-    )
-    .await;
-    let view = rack.view(0).await.unwrap();
-    let mut port = open(&view.link).await;
+    let (_dir, rack, _view, mut port) = one_port(Personality::HuaweiE173).await;
     store_and_notify(&port.channel).await;
     for n in 0..6 {
         let sms = sms("+4915112345678", &format!("code {n}"));
@@ -253,10 +246,7 @@ async fn huawei_noise_between_listing_entries_reaches_the_urc_channel_not_the_li
 
 #[tokio::test]
 async fn a_hung_modem_times_out_and_answers_again_after_a_reboot() {
-    let dir = tempfile::tempdir().unwrap();
-    let rack = rack(1, PersonalityChoice::One(Personality::Generic), dir.path()).await;
-    let view = rack.view(0).await.unwrap();
-    let port = open(&view.link).await;
+    let (_dir, rack, _view, port) = one_port(Personality::Generic).await;
     rack.fault(0, RackFault::Modem(Fault::Hang)).await.unwrap();
     let error = port.channel.run(&SignalQuality).await.unwrap_err();
     assert!(matches!(error, RunError::Timeout { .. }), "{error}");
@@ -271,15 +261,7 @@ async fn a_hung_modem_times_out_and_answers_again_after_a_reboot() {
 
 #[tokio::test]
 async fn unplug_stops_the_runner_with_an_io_error_and_replug_gives_a_fresh_port() {
-    let dir = tempfile::tempdir().unwrap();
-    let rack = rack(
-        1,
-        PersonalityChoice::One(Personality::SimcomSim7600),
-        dir.path(),
-    )
-    .await;
-    let view = rack.view(0).await.unwrap();
-    let port = open(&view.link).await;
+    let (_dir, rack, view, port) = one_port(Personality::SimcomSim7600).await;
     rack.fault(0, RackFault::Unplug).await.unwrap();
     let exit = tokio::time::timeout(BOUND, port.task)
         .await
@@ -301,15 +283,7 @@ async fn unplug_stops_the_runner_with_an_io_error_and_replug_gives_a_fresh_port(
 
 #[tokio::test]
 async fn garbage_on_the_line_is_reported_and_framing_recovers() {
-    let dir = tempfile::tempdir().unwrap();
-    let rack = rack(
-        1,
-        PersonalityChoice::One(Personality::SimcomSim800),
-        dir.path(),
-    )
-    .await;
-    let view = rack.view(0).await.unwrap();
-    let mut port = open(&view.link).await;
+    let (_dir, rack, _view, mut port) = one_port(Personality::SimcomSim800).await;
     rack.fault(0, RackFault::Modem(Fault::Garbage))
         .await
         .unwrap();
@@ -328,15 +302,7 @@ async fn garbage_on_the_line_is_reported_and_framing_recovers() {
 
 #[tokio::test]
 async fn a_routed_sms_comes_whole_in_cmt_and_is_acknowledged_with_cnma() {
-    let dir = tempfile::tempdir().unwrap();
-    let rack = rack(
-        1,
-        PersonalityChoice::One(Personality::SimcomSim7600),
-        dir.path(),
-    )
-    .await;
-    let view = rack.view(0).await.unwrap();
-    let mut port = open(&view.link).await;
+    let (_dir, rack, _view, mut port) = one_port(Personality::SimcomSim7600).await;
     port.channel
         .run(&ReportErrors(ErrorReporting::Numeric))
         .await

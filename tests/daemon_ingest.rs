@@ -130,6 +130,18 @@ impl Bench {
         by_sim
     }
 
+    /// Waits until no SMS is left on any simulated modem (all committed and deleted).
+    async fn until_modems_empty(&self) {
+        let deadline = tokio::time::Instant::now() + BOUND;
+        while self.stored_on_modems().await > 0 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "SMS left on the modems"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     async fn stored_on_modems(&self) -> u32 {
         self.rack
             .list()
@@ -222,14 +234,7 @@ async fn every_sms_is_stored_once_and_leaves_the_modem_only_after_its_commit() {
         })
         .await;
     // Deleted from the modems once committed.
-    let deadline = tokio::time::Instant::now() + BOUND;
-    while bench.stored_on_modems().await > 0 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "SMS left on the modems"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    bench.until_modems_empty().await;
     // A few sweeps later: still exactly six.
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert_eq!(bench.daemon.store().message_count().unwrap(), 6);
@@ -409,14 +414,7 @@ async fn direct_delivery_stores_each_sms_once_whatever_path_it_takes() {
             expected.iter().all(|text| all.contains(&text))
         })
         .await;
-    let deadline = tokio::time::Instant::now() + BOUND;
-    while bench.stored_on_modems().await > 0 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "SMS left on the modems"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    bench.until_modems_empty().await;
     let texts = bench.texts();
     let all: Vec<&String> = texts.values().flatten().collect();
     for text in &expected {

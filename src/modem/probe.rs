@@ -176,11 +176,28 @@ pub async fn read_iccid(
     channel: &AtChannel,
     manufacturer: Option<&str>,
 ) -> Result<Option<String>, RunError> {
-    for dialect in iccid_dialects(manufacturer) {
-        if let Some(iccid) = optional(channel.run(&IccidQuery(dialect)).await)? {
+    read_iccid_remembering(channel, manufacturer, &mut None).await
+}
+
+/// [`read_iccid`], trying `dialect` first and leaving in it the dialect that answered, so
+/// that a port polled every minute asks one command, not every dialect in turn.
+pub async fn read_iccid_remembering(
+    channel: &AtChannel,
+    manufacturer: Option<&str>,
+    dialect: &mut Option<IccidDialect>,
+) -> Result<Option<String>, RunError> {
+    let mut order = iccid_dialects(manufacturer);
+    if let Some(known) = *dialect {
+        order.retain(|other| *other != known);
+        order.insert(0, known);
+    }
+    for candidate in order {
+        if let Some(iccid) = optional(channel.run(&IccidQuery(candidate)).await)? {
+            *dialect = Some(candidate);
             return Ok(Some(iccid.as_str().to_owned()));
         }
     }
+    *dialect = None;
     Ok(None)
 }
 
@@ -438,11 +455,8 @@ fn ussd_text(text: &str, dcs: Option<u8>) -> String {
         && text.len().is_multiple_of(4)
         && let Ok(octets) = hex::decode(text)
     {
-        let units: Vec<u16> = octets
-            .chunks_exact(2)
-            .map(|pair| u16::from_be_bytes([pair[0], pair[1]]))
-            .collect();
-        return String::from_utf16_lossy(&units);
+        // The SMS decoder's UCS2 reading: a damaged unit becomes U+FFFD, never an error.
+        return crate::pdu::user_data::ucs2(&octets, &mut Vec::new());
     }
     text.to_owned()
 }

@@ -12,8 +12,8 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 
 use crate::at::command::{
-    AcknowledgeMessage, DeleteMessage, Echo, ErrorReporting, ListMessages, MessageFormat,
-    MessageStatus, NewMessageIndications, PinStatus, PreferredStorage, ReadMessage,
+    AcknowledgeMessage, DeleteMessage, Echo, ErrorReporting, IccidDialect, ListMessages,
+    MessageFormat, MessageStatus, NewMessageIndications, PinStatus, PreferredStorage, ReadMessage,
     RegistrationQuery, ReportErrors, SelectService, SignalQuality, Storage, StoredPdu,
 };
 use crate::at::error_codes::CmsError;
@@ -75,6 +75,8 @@ pub struct Session<'a> {
     /// The storage `+CMGR`/`+CMGL`/`+CMGD` act on now (`<mem1>`), to select another only
     /// when a `+CMTI` names it.
     read_storage: Option<String>,
+    /// The ICCID command this modem answered last, tried first on every health poll.
+    iccid_dialect: Option<IccidDialect>,
     consecutive_timeouts: u32,
 }
 
@@ -91,6 +93,7 @@ impl<'a> Session<'a> {
             modem: ModemIdentity::default(),
             sim: None,
             read_storage: None,
+            iccid_dialect: None,
             consecutive_timeouts: 0,
         }
     }
@@ -653,7 +656,12 @@ impl<'a> Session<'a> {
     /// Whether the SIM in the slot is still the one probed.
     async fn same_sim(&mut self) -> Step<bool> {
         let expected = self.sim.as_ref().map(|sim| sim.iccid.clone());
-        let iccid = probe::read_iccid(&self.channel, self.modem.manufacturer.as_deref()).await;
+        let iccid = probe::read_iccid_remembering(
+            &self.channel,
+            self.modem.manufacturer.as_deref(),
+            &mut self.iccid_dialect,
+        )
+        .await;
         Ok(self.judge(iccid)?.flatten() == expected && expected.is_some())
     }
 

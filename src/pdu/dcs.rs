@@ -48,6 +48,15 @@ impl MessageClass {
         }
     }
 
+    /// The class with number `number`, `None` outside 0..=3: for classes given on a command
+    /// line or in a request.
+    pub fn from_number(number: u32) -> Option<Self> {
+        u8::try_from(number)
+            .ok()
+            .filter(|number| *number <= 3)
+            .map(MessageClass::from_bits)
+    }
+
     /// The class number 0..=3.
     pub fn number(self) -> u8 {
         match self {

@@ -132,15 +132,9 @@ fn fault_from_proto(request: &pb::InjectFaultRequest) -> Result<RackFault, Statu
 fn sms_from_proto(request: &pb::SendSmsRequest) -> Result<IncomingSms, Status> {
     let class = match request.class {
         None => None,
-        Some(0) => Some(MessageClass::Class0),
-        Some(1) => Some(MessageClass::Class1),
-        Some(2) => Some(MessageClass::Class2),
-        Some(3) => Some(MessageClass::Class3),
-        Some(other) => {
-            return Err(Status::invalid_argument(format!(
-                "class must be 0 to 3, not {other}"
-            )));
-        }
+        Some(number) => Some(MessageClass::from_number(number).ok_or_else(|| {
+            Status::invalid_argument(format!("class must be 0 to 3, not {number}"))
+        })?),
     };
     let small = |value: u32, what: &str| {
         u8::try_from(value)

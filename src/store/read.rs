@@ -319,11 +319,20 @@ pub(crate) fn events_where(
     limit: usize,
 ) -> Result<Vec<EventRow>, StoreError> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let raws = connection
-        .prepare_cached(
+    // Two statements rather than `?1 IS NULL OR kind = ?1`, which SQLite cannot answer
+    // from the `events_by_kind` index.
+    let sql = match kind {
+        Some(_) => {
             "SELECT id, at, kind, port_path, iccid, detail FROM events \
-             WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC LIMIT ?2",
-        )
+             WHERE kind = ?1 ORDER BY id DESC LIMIT ?2"
+        }
+        None => {
+            "SELECT id, at, kind, port_path, iccid, detail FROM events \
+             WHERE ?1 IS NULL ORDER BY id DESC LIMIT ?2"
+        }
+    };
+    let raws = connection
+        .prepare_cached(sql)
         .and_then(|mut statement| {
             statement
                 .query_map(rusqlite::params![kind, limit], |row| {

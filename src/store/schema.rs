@@ -183,6 +183,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX messages_by_allocation ON messages (allocation_id, id)
         WHERE allocation_id IS NOT NULL;
     "#,
+    // Version 3: events by kind, for the daemon's start (the PINs refused before it) without
+    // a scan of the whole audit trail.
+    r#"
+    CREATE INDEX events_by_kind ON events (kind, id);
+    "#,
 ];
 
 /// Opens a connection to `path` (created if missing) with the settings every connection of

@@ -1,5 +1,7 @@
 //! The store's invariants, against real database files.
 
+#![cfg(test)]
+
 use std::time::Duration;
 
 use time::OffsetDateTime;

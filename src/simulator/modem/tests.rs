@@ -1,6 +1,8 @@
 //! Byte transcripts of the simulated modem: what the host writes, what comes back and when.
 //! Time is driven by hand, so nothing sleeps.
 
+#![cfg(test)]
+
 use std::time::{Duration, Instant};
 
 use time::macros::datetime;
