@@ -11,6 +11,7 @@
 //! - [`inventory`]: facts about SIMs: country of an MCC, numbers in E.164, numbers in USSD
 //!   answers.
 //! - [`modem`]: the port task: one per port, probe, configure, drain, ingest, recovery.
+//! - [`pool`]: the renting rules: allocation, release, expiry, attribution, one-time codes.
 //! - [`store`]: SQLite: the inventory, every SMS exactly once, the audit trail.
 //! - [`daemon`]: the store, discovery and the port tasks together (`modempool serve`).
 //! - [`cli`]: the command-line commands; `main.rs` only parses arguments and calls these.
@@ -26,6 +27,7 @@ pub mod discovery;
 pub mod inventory;
 pub mod modem;
 pub mod pdu;
+pub mod pool;
 pub mod simulator;
 pub mod store;
 #[cfg(test)]
