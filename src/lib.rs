@@ -39,5 +39,8 @@ pub mod proto {
     #[allow(missing_docs, clippy::all)]
     pub mod v1 {
         tonic::include_proto!("modempool.v1");
+
+        /// The encoded descriptors of every modempool proto file, for gRPC reflection.
+        pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("modempool");
     }
 }

@@ -18,6 +18,9 @@ pub(crate) struct NewMessage<'a> {
     pub(crate) smsc: Option<&'a str>,
     pub(crate) sent_at: Option<String>,
     pub(crate) received_at: &'a str,
+    /// When its first part reached the daemon (`received_at` for a single SMS): an
+    /// allocation is shown a message only if all of it arrived while it was active.
+    pub(crate) first_received_at: &'a str,
     pub(crate) parts_expected: u32,
     pub(crate) parts_received: u32,
     pub(crate) incomplete: bool,
@@ -32,7 +35,8 @@ pub(crate) struct Body {
     pub(crate) data_hex: Option<String>,
 }
 
-/// Writes a message; `allocation_id` stays NULL (attribution is the pool's, at arrival).
+/// Writes a message and attributes it, there and then, to the allocation active on its SIM
+/// (see [`attribution`](super::attribution)); never later.
 pub(crate) fn insert(
     connection: &Connection,
     message: &NewMessage<'_>,
@@ -70,6 +74,10 @@ pub(crate) fn insert(
         })
         .map(MessageId)
         .context("writing a message")
+        .and_then(|id| {
+            super::attribution::attribute(connection, id, message, now)?;
+            Ok(id)
+        })
 }
 
 /// Joins the user data of a message's parts, given in sequence order with their sequence

@@ -22,6 +22,8 @@
 //! `events` (the audit trail), `read` (queries), `model` (the types in and out),
 //! `timestamp` (how times are stored).
 
+mod allocation;
+mod attribution;
 mod error;
 mod events;
 mod ingest;
@@ -30,10 +32,14 @@ mod model;
 mod rack;
 mod read;
 mod reassembly;
+mod rental;
+mod rental_read;
 mod schema;
 mod timestamp;
 mod writer;
 
+#[cfg(test)]
+mod rental_tests;
 #[cfg(test)]
 mod tests;
 
@@ -41,11 +47,18 @@ use std::path::Path;
 use std::sync::Arc;
 
 use time::OffsetDateTime;
+use tokio::sync::watch;
 
+pub use attribution::{HEALTH_BONUS_ON_SMS, SENT_AT_TOLERANCE};
 pub use error::StoreError;
 pub use model::{
     EventRow, IncomingPart, IngestOutcome, MessageFilter, MessageId, MessageKind, MessageRow,
     NumberSource, PartId, PortRow, PortUpdate, SimNumber, SimRow, SimSeen, SimState, SimUpdate,
+};
+pub use rental::{
+    AllocateOutcome, AllocationFilter, AllocationRequest, AllocationRow, AllocationState, Change,
+    FeedItem, FeedKind, Idempotency, PoolRules, ReleaseReason, RentalTotals, RerentReason,
+    ServiceRental, StockCount,
 };
 
 use read::{Readers, Table};
@@ -66,6 +79,8 @@ pub struct Store {
 struct Inner {
     writer: Writer,
     readers: Readers,
+    /// The allocation feed's last committed cursor: watchers wait on it.
+    feed: watch::Receiver<i64>,
 }
 
 impl Store {
@@ -79,11 +94,27 @@ impl Store {
         let mut connection = schema::connect(path)?;
         let version = schema::migrate(&mut connection)?;
         tracing::info!(path = %path.display(), version, "store opened");
-        let writer = Writer::spawn(connection)?;
+        let (feed_sender, feed) = watch::channel(rental_read::last_feed_cursor(&connection)?);
+        let publish_feed = move |connection: &rusqlite::Connection| {
+            match rental_read::last_feed_cursor(connection) {
+                Ok(cursor) => {
+                    feed_sender.send_if_modified(|last| {
+                        let newer = cursor > *last;
+                        if newer {
+                            *last = cursor;
+                        }
+                        newer
+                    });
+                }
+                Err(error) => tracing::error!(%error, "could not read the feed's last cursor"),
+            }
+        };
+        let writer = Writer::spawn(connection, Box::new(publish_feed))?;
         Ok(Store {
             inner: Arc::new(Inner {
                 writer,
                 readers: Readers::new(path.to_owned()),
+                feed,
             }),
         })
     }
@@ -222,6 +253,249 @@ impl Store {
                 )
             })
             .await
+    }
+
+    /// Marks every stored port as gone. The daemon calls it at start, before its port
+    /// tasks report: a port that was ready in the last run is not ready until it says so.
+    pub async fn ports_unseen(&self) -> Result<usize, StoreError> {
+        self.inner
+            .writer
+            .call("marking ports unseen", move |connection| {
+                rack::ports_unseen(connection, &timestamp::now_text()?)
+            })
+            .await
+    }
+
+    /// Sets a SIM's number by hand (E.164, source `manual`); `false` if no such SIM.
+    pub async fn set_sim_number(&self, iccid: &str, number: &str) -> Result<bool, StoreError> {
+        let iccid = iccid.to_owned();
+        let number = number.to_owned();
+        self.inner
+            .writer
+            .call("setting a SIM's number", move |connection| {
+                rack::set_sim_number(connection, &iccid, &number, &timestamp::now_text()?)
+            })
+            .await
+    }
+
+    /// Sets a SIM's state (a technician's decision, with the reason for the audit trail);
+    /// `false` if no such SIM.
+    pub async fn set_sim_state(
+        &self,
+        iccid: &str,
+        state: SimState,
+        reason: &str,
+    ) -> Result<bool, StoreError> {
+        let iccid = iccid.to_owned();
+        let reason = reason.to_owned();
+        self.inner
+            .writer
+            .call("setting a SIM's state", move |connection| {
+                allocation::set_sim_state(
+                    connection,
+                    &iccid,
+                    state,
+                    &reason,
+                    &timestamp::now_text()?,
+                )
+            })
+            .await
+    }
+
+    // ---- rentals ------------------------------------------------------------------------
+
+    /// Allocates as `request` says, all or none, in one transaction: the SIMs picked are
+    /// not in another allocation when this commits. The current time is taken when the
+    /// request runs.
+    pub async fn allocate(
+        &self,
+        request: AllocationRequest,
+        rules: PoolRules,
+    ) -> Result<AllocateOutcome, StoreError> {
+        self.inner
+            .writer
+            .call("allocating", move |connection| {
+                allocation::allocate(connection, &request, &rules, OffsetDateTime::now_utc())
+            })
+            .await
+    }
+
+    /// Ends an active allocation. `owner` `None`: whoever's it is (admins).
+    pub async fn release(
+        &self,
+        owner: Option<&str>,
+        id: &str,
+        reason: ReleaseReason,
+        rules: PoolRules,
+    ) -> Result<Change<AllocationRow>, StoreError> {
+        let owner = owner.map(str::to_owned);
+        let id = id.to_owned();
+        self.inner
+            .writer
+            .call("releasing an allocation", move |connection| {
+                allocation::release(
+                    connection,
+                    owner.as_deref(),
+                    &id,
+                    reason,
+                    &rules,
+                    OffsetDateTime::now_utc(),
+                )
+            })
+            .await
+    }
+
+    /// Lengthens an active lease by `by`, within `max_lease` in all.
+    pub async fn extend(
+        &self,
+        owner: Option<&str>,
+        id: &str,
+        by: std::time::Duration,
+        max_lease: std::time::Duration,
+    ) -> Result<Change<AllocationRow>, StoreError> {
+        let owner = owner.map(str::to_owned);
+        let id = id.to_owned();
+        self.inner
+            .writer
+            .call("extending an allocation", move |connection| {
+                allocation::extend(
+                    connection,
+                    owner.as_deref(),
+                    &id,
+                    by,
+                    max_lease,
+                    OffsetDateTime::now_utc(),
+                )
+            })
+            .await
+    }
+
+    /// Marks the allocations whose lease has run out as expired; returns their ids.
+    pub async fn expire_due(&self) -> Result<Vec<String>, StoreError> {
+        self.inner
+            .writer
+            .call("expiring leases", move |connection| {
+                allocation::expire_due(connection, OffsetDateTime::now_utc())
+            })
+            .await
+    }
+
+    /// One allocation (`owner` `Some`: only if it is that caller's).
+    pub fn allocation(
+        &self,
+        owner: Option<&str>,
+        id: &str,
+    ) -> Result<Option<AllocationRow>, StoreError> {
+        self.inner
+            .readers
+            .with(|connection| rental_read::allocation(connection, owner, id))
+    }
+
+    /// Allocations matching `filter`, newest first.
+    pub fn allocations(&self, filter: &AllocationFilter) -> Result<Vec<AllocationRow>, StoreError> {
+        self.inner
+            .readers
+            .with(|connection| rental_read::allocations(connection, filter))
+    }
+
+    /// Active allocations, by ICCID.
+    pub fn active_allocations_by_sim(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        self.inner
+            .readers
+            .with(|connection| rental_read::active_by_sim(connection, OffsetDateTime::now_utc()))
+    }
+
+    /// When the next active lease runs out, if any is active.
+    pub fn next_expiry(&self) -> Result<Option<OffsetDateTime>, StoreError> {
+        self.inner.readers.with(rental_read::next_expiry)
+    }
+
+    /// Feed entries after `after` for the owner's allocations (only `ids` when not empty),
+    /// oldest first, at most `limit`.
+    pub fn feed_after(
+        &self,
+        owner: Option<&str>,
+        ids: &[String],
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<FeedItem>, StoreError> {
+        self.inner
+            .readers
+            .with(|connection| rental_read::feed_after(connection, owner, ids, after, limit))
+    }
+
+    /// The feed's last committed cursor, updated after every commit that added to it:
+    /// watchers wait for it to change, then read.
+    pub fn feed_cursor(&self) -> watch::Receiver<i64> {
+        self.inner.feed.clone()
+    }
+
+    /// SIMs rentable now, per country and operator (for `service`: not yet used for it).
+    pub fn stock(
+        &self,
+        service: Option<&str>,
+        country: Option<&str>,
+        rules: &PoolRules,
+    ) -> Result<Vec<StockCount>, StoreError> {
+        self.inner.readers.with(|connection| {
+            rental_read::stock(
+                connection,
+                service,
+                country,
+                rules,
+                OffsetDateTime::now_utc(),
+            )
+        })
+    }
+
+    /// A service's allocations since `since` that ended or got an SMS.
+    pub fn service_rentals(
+        &self,
+        service: &str,
+        since: OffsetDateTime,
+    ) -> Result<Vec<ServiceRental>, StoreError> {
+        self.inner
+            .readers
+            .with(|connection| rental_read::service_rentals(connection, service, since))
+    }
+
+    /// Whether `number` (E.164) can be re-rented for `service` now, or why not.
+    pub fn rerent_check(
+        &self,
+        service: &str,
+        number: &str,
+        rules: &PoolRules,
+    ) -> Result<RerentReason, StoreError> {
+        self.inner.readers.with(|connection| {
+            rental_read::rerent_check(
+                connection,
+                service,
+                number,
+                rules,
+                OffsetDateTime::now_utc(),
+            )
+            .map(|(reason, _)| reason)
+        })
+    }
+
+    /// Allocation and attribution totals.
+    pub fn rental_totals(&self) -> Result<RentalTotals, StoreError> {
+        self.inner
+            .readers
+            .with(|connection| rental_read::totals(connection, OffsetDateTime::now_utc()))
+    }
+
+    /// A SIM's latest messages, newest first.
+    pub fn latest_messages(
+        &self,
+        iccid: &str,
+        limit: usize,
+    ) -> Result<Vec<MessageRow>, StoreError> {
+        self.inner
+            .readers
+            .with(|connection| read::latest_messages(connection, iccid, limit))
     }
 
     // ---- reads --------------------------------------------------------------------------

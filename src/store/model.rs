@@ -269,6 +269,8 @@ pub(crate) fn encoding_from_name(name: &str) -> Option<Encoding> {
 pub struct MessageFilter {
     /// Only this SIM's messages.
     pub iccid: Option<String>,
+    /// Only the messages attributed to this allocation (then `iccid` is not looked at).
+    pub allocation_id: Option<String>,
     /// Only messages with a greater id: the last id the reader has seen.
     pub after_id: Option<MessageId>,
     /// At most this many (capped at [`MessageFilter::MAX_LIMIT`]).
@@ -285,6 +287,7 @@ impl Default for MessageFilter {
     fn default() -> Self {
         MessageFilter {
             iccid: None,
+            allocation_id: None,
             after_id: None,
             limit: 100,
         }

@@ -54,6 +54,27 @@ pub(crate) fn port_seen(
         })
         .context("writing a port")?;
     let path = Some(update.path.as_str());
+    // An allocation on this port's SIM hears when the port stops or starts receiving.
+    let was_ready = previous.as_deref() == Some("ready");
+    let is_ready = update.state == "ready";
+    if was_ready != is_ready {
+        let iccid: Option<String> = connection
+            .prepare_cached("SELECT iccid FROM ports WHERE path = ?1")
+            .and_then(|mut statement| {
+                statement
+                    .query_row([&update.path], |row| row.get(0))
+                    .optional()
+            })
+            .context("reading a port's SIM")?
+            .flatten();
+        if let Some(iccid) = iccid {
+            let detail = match error {
+                Some(error) => format!("port {}: {error}", update.state),
+                None => format!("port {}", update.state),
+            };
+            super::allocation::sim_presence(connection, &iccid, is_ready, &detail, now)?;
+        }
+    }
     match previous {
         None => events::record(connection, now, "port_new", path, None, &update.state)?,
         Some(previous) if previous != update.state => {
@@ -298,6 +319,7 @@ pub(crate) fn sim_gone(
         .prepare_cached("UPDATE ports SET iccid = NULL, updated_at = ?2 WHERE path = ?1")
         .and_then(|mut statement| statement.execute(params![port_path, now]))
         .context("unlinking a port from its removed SIM")?;
+    super::allocation::sim_presence(connection, &iccid, false, "SIM removed", now)?;
     events::record(
         connection,
         now,
@@ -307,4 +329,38 @@ pub(crate) fn sim_gone(
         "",
     )?;
     Ok(Some(iccid))
+}
+
+/// Marks every port as gone: at start-up, before the port tasks report, nothing stored from
+/// the last run may pass for a ready port (and get its SIM rented out).
+pub(crate) fn ports_unseen(connection: &Connection, now: &str) -> Result<usize, StoreError> {
+    connection
+        .prepare_cached("UPDATE ports SET state = 'gone', updated_at = ?1 WHERE state <> 'gone'")
+        .and_then(|mut statement| statement.execute([now]))
+        .context("marking ports unseen")
+}
+
+/// Sets a SIM's number by hand (source `manual`): it then wins over what the modem or USSD
+/// says. `false` if there is no such SIM.
+pub(crate) fn set_sim_number(
+    connection: &Connection,
+    iccid: &str,
+    number: &str,
+    now: &str,
+) -> Result<bool, StoreError> {
+    let changed = connection
+        .prepare_cached("UPDATE sims SET number = ?2, number_source = 'manual' WHERE iccid = ?1")
+        .and_then(|mut statement| statement.execute(params![iccid, number]))
+        .context("setting a SIM's number")?;
+    if changed > 0 {
+        events::record(
+            connection,
+            now,
+            "number_changed",
+            None,
+            Some(iccid),
+            &format!("{number} (manual)"),
+        )?;
+    }
+    Ok(changed > 0)
 }

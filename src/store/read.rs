@@ -168,7 +168,7 @@ impl RawSim {
     }
 }
 
-fn corrupt(what: &'static str, value: &str) -> StoreError {
+pub(crate) fn corrupt(what: &'static str, value: &str) -> StoreError {
     StoreError::Corrupt {
         what,
         value: value.to_owned(),
@@ -206,85 +206,121 @@ pub(crate) fn messages(
     connection: &Connection,
     filter: &MessageFilter,
 ) -> Result<Vec<MessageRow>, StoreError> {
-    struct Raw {
-        row: MessageRow,
-        kind: String,
-        encoding: Option<String>,
-        sent_at: Option<String>,
-        received_at: String,
-        created_at: String,
-    }
     let limit = i64::try_from(filter.limit.min(MessageFilter::MAX_LIMIT)).unwrap_or(i64::MAX);
-    let placeholder = time::OffsetDateTime::UNIX_EPOCH;
+    let after = filter.after_id.map_or(0, |MessageId(id)| id);
+    match &filter.allocation_id {
+        // The partial index on allocation_id serves this one.
+        Some(allocation) => message_rows(
+            connection,
+            "WHERE allocation_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+            params![allocation, after, limit],
+        ),
+        None => message_rows(
+            connection,
+            "WHERE (?1 IS NULL OR iccid = ?1) AND id > ?2 ORDER BY id LIMIT ?3",
+            params![filter.iccid, after, limit],
+        ),
+    }
+}
+
+/// A SIM's latest `limit` messages, newest first: what a technician looks at.
+pub(crate) fn latest_messages(
+    connection: &Connection,
+    iccid: &str,
+    limit: usize,
+) -> Result<Vec<MessageRow>, StoreError> {
+    let limit = i64::try_from(limit.min(MessageFilter::MAX_LIMIT)).unwrap_or(i64::MAX);
+    message_rows(
+        connection,
+        "WHERE iccid = ?1 ORDER BY id DESC LIMIT ?2",
+        params![iccid, limit],
+    )
+}
+
+/// The columns [`message_from_row`] reads, in its order.
+pub(crate) const MESSAGE_COLUMNS: &str =
+    "id, iccid, port_path, kind, sender, sender_type, text, encoding, data_hex, smsc, sent_at,
+     received_at, parts_expected, parts_received, incomplete, allocation_id, created_at";
+
+/// Messages selected by `tail` (a WHERE / ORDER BY / LIMIT clause over `messages`).
+fn message_rows(
+    connection: &Connection,
+    tail: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<MessageRow>, StoreError> {
+    let sql = format!("SELECT {MESSAGE_COLUMNS} FROM messages {tail}");
     let raws = connection
-        .prepare_cached(
-            "SELECT id, iccid, port_path, kind, sender, sender_type, text, encoding, data_hex,
-                    smsc, sent_at, received_at, parts_expected, parts_received, incomplete,
-                    allocation_id, created_at
-             FROM messages
-             WHERE (?1 IS NULL OR iccid = ?1) AND id > ?2
-             ORDER BY id LIMIT ?3",
-        )
+        .prepare_cached(&sql)
         .and_then(|mut statement| {
             statement
-                .query_map(
-                    params![
-                        filter.iccid,
-                        filter.after_id.map_or(0, |MessageId(id)| id),
-                        limit
-                    ],
-                    |row| {
-                        Ok(Raw {
-                            row: MessageRow {
-                                id: MessageId(row.get(0)?),
-                                iccid: row.get(1)?,
-                                port_path: row.get(2)?,
-                                kind: MessageKind::Undecodable,
-                                sender: row.get(4)?,
-                                sender_type: row.get(5)?,
-                                text: row.get(6)?,
-                                encoding: None,
-                                data_hex: row.get(8)?,
-                                smsc: row.get(9)?,
-                                sent_at: None,
-                                received_at: placeholder,
-                                parts_expected: row.get(12)?,
-                                parts_received: row.get(13)?,
-                                incomplete: row.get(14)?,
-                                allocation_id: row.get(15)?,
-                                created_at: placeholder,
-                            },
-                            kind: row.get(3)?,
-                            encoding: row.get(7)?,
-                            sent_at: row.get(10)?,
-                            received_at: row.get(11)?,
-                            created_at: row.get(16)?,
-                        })
-                    },
-                )?
+                .query_map(params, |row| RawMessage::read(row, 0))?
                 .collect::<Result<Vec<_>, _>>()
         })
         .context("reading messages")?;
-    raws.into_iter()
-        .map(|raw| {
-            let mut row = raw.row;
-            row.kind = MessageKind::from_name(&raw.kind)
-                .ok_or_else(|| corrupt("messages.kind", &raw.kind))?;
-            row.encoding = raw
-                .encoding
-                .map(|name| {
-                    encoding_from_name(&name).ok_or_else(|| corrupt("messages.encoding", &name))
-                })
-                .transpose()?;
-            row.sent_at = raw
-                .sent_at
-                .map(|text| timestamp::from_text(&text, "messages.sent_at"))
-                .transpose()?;
-            row.received_at = timestamp::from_text(&raw.received_at, "messages.received_at")?;
-            row.created_at = timestamp::from_text(&raw.created_at, "messages.created_at")?;
-            Ok(row)
+    raws.into_iter().map(RawMessage::typed).collect()
+}
+
+/// A message row as SQLite gives it, before its names and times are checked.
+pub(crate) struct RawMessage {
+    row: MessageRow,
+    kind: String,
+    encoding: Option<String>,
+    sent_at: Option<String>,
+    received_at: String,
+    created_at: String,
+}
+
+impl RawMessage {
+    /// Reads [`MESSAGE_COLUMNS`] starting at column `at`.
+    pub(crate) fn read(row: &Row<'_>, at: usize) -> rusqlite::Result<RawMessage> {
+        let placeholder = time::OffsetDateTime::UNIX_EPOCH;
+        Ok(RawMessage {
+            row: MessageRow {
+                id: MessageId(row.get(at)?),
+                iccid: row.get(at + 1)?,
+                port_path: row.get(at + 2)?,
+                kind: MessageKind::Undecodable,
+                sender: row.get(at + 4)?,
+                sender_type: row.get(at + 5)?,
+                text: row.get(at + 6)?,
+                encoding: None,
+                data_hex: row.get(at + 8)?,
+                smsc: row.get(at + 9)?,
+                sent_at: None,
+                received_at: placeholder,
+                parts_expected: row.get(at + 12)?,
+                parts_received: row.get(at + 13)?,
+                incomplete: row.get(at + 14)?,
+                allocation_id: row.get(at + 15)?,
+                created_at: placeholder,
+            },
+            kind: row.get(at + 3)?,
+            encoding: row.get(at + 7)?,
+            sent_at: row.get(at + 10)?,
+            received_at: row.get(at + 11)?,
+            created_at: row.get(at + 16)?,
         })
-        .collect()
+    }
+
+    /// Checks the stored names and times.
+    pub(crate) fn typed(self) -> Result<MessageRow, StoreError> {
+        let mut row = self.row;
+        row.kind = MessageKind::from_name(&self.kind)
+            .ok_or_else(|| corrupt("messages.kind", &self.kind))?;
+        row.encoding = self
+            .encoding
+            .map(|name| {
+                encoding_from_name(&name).ok_or_else(|| corrupt("messages.encoding", &name))
+            })
+            .transpose()?;
+        row.sent_at = self
+            .sent_at
+            .map(|text| timestamp::from_text(&text, "messages.sent_at"))
+            .transpose()?;
+        row.received_at = timestamp::from_text(&self.received_at, "messages.received_at")?;
+        row.created_at = timestamp::from_text(&self.created_at, "messages.created_at")?;
+        Ok(row)
+    }
 }
 
 /// Rows in a table the store owns.

@@ -347,6 +347,11 @@ fn close(
         })
         .context("reading the parts of a multipart group")?;
     let latest = rows.iter().max_by(|a, b| a.received_at.cmp(&b.received_at));
+    let first_received_at = rows
+        .iter()
+        .map(|row| row.received_at.as_str())
+        .min()
+        .unwrap_or(now);
     let (received_at, port_path) = match (last, latest) {
         (Some(last), _) => last,
         (None, Some(latest)) => (latest.received_at.as_str(), latest.port_path.as_str()),
@@ -389,6 +394,7 @@ fn close(
         smsc: first.and_then(|(_, smsc, _)| smsc.as_ref().map(|smsc| smsc.value.as_str())),
         sent_at: first.and_then(|(_, _, deliver)| pdu_time(deliver.timestamp)),
         received_at,
+        first_received_at,
         parts_expected: u32::from(group.total),
         parts_received,
         incomplete: parts_received < u32::from(group.total),

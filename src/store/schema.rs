@@ -188,6 +188,57 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX events_by_kind ON events (kind, id);
     "#,
+    r#"
+    -- Renting numbers out (the pool). Who rented it (the API token's name), what number,
+    -- country and operator it was given as (a SIM's number can be corrected later), whether
+    -- it was an explicit re-rent, and what it received.
+    ALTER TABLE allocations ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE allocations ADD COLUMN number TEXT;
+    ALTER TABLE allocations ADD COLUMN country TEXT;
+    ALTER TABLE allocations ADD COLUMN operator TEXT;
+    ALTER TABLE allocations ADD COLUMN rerent INTEGER NOT NULL DEFAULT 0 CHECK (rerent IN (0, 1));
+    ALTER TABLE allocations ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE allocations ADD COLUMN first_message_at TEXT;
+    CREATE INDEX allocations_by_owner ON allocations (owner, id);
+    CREATE INDEX allocations_by_service ON allocations (service, created_at);
+    -- "Never the same number twice for a service" is asked per number.
+    CREATE INDEX allocations_by_number ON allocations (number, service);
+    CREATE INDEX sims_by_number ON sims (number) WHERE number IS NOT NULL;
+
+    -- When a number was last rented for a service, and whether it was returned as bad for it.
+    ALTER TABLE number_service_use ADD COLUMN last_used_at TEXT;
+    ALTER TABLE number_service_use ADD COLUMN quarantined_at TEXT;
+
+    -- Least recently used first, and a cool-down after each rental.
+    ALTER TABLE sims ADD COLUMN last_allocated_at TEXT;
+    ALTER TABLE sims ADD COLUMN last_released_at TEXT;
+
+    -- A retried Allocate (same caller, same key) gets the same allocations back.
+    CREATE TABLE idempotency_keys (
+        owner          TEXT NOT NULL,
+        key            TEXT NOT NULL CHECK (key <> ''),
+        request        TEXT NOT NULL,   -- the request's parameters, to refuse a key reused
+        allocation_ids TEXT NOT NULL,   -- JSON array, in the order first answered
+        created_at     TEXT NOT NULL,
+        PRIMARY KEY (owner, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+
+    -- What WatchMessages streams: every message attributed to an allocation and every
+    -- change of an allocation, in commit order. The id is the watchers' cursor
+    -- (AUTOINCREMENT: never reused; one writer: ids increase in commit order).
+    CREATE TABLE allocation_feed (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        allocation_id TEXT NOT NULL REFERENCES allocations (id),
+        kind          TEXT NOT NULL CHECK (kind IN ('message', 'expired', 'released',
+                                                    'extended', 'sim_lost', 'sim_back')),
+        message_id    INTEGER REFERENCES messages (id),
+        at            TEXT NOT NULL,
+        detail        TEXT NOT NULL DEFAULT '',
+        CHECK ((kind = 'message') = (message_id IS NOT NULL))
+    );
+    CREATE INDEX allocation_feed_by_allocation ON allocation_feed (allocation_id, id);
+    "#,
 ];
 
 /// Opens a connection to `path` (created if missing) with the settings every connection of
@@ -219,13 +270,13 @@ fn configure(connection: &Connection) -> Result<(), rusqlite::Error> {
             "SQLite refused WAL mode; writers and readers will block each other"
         );
     }
-    // NORMAL in WAL mode: a commit is appended to the log and fsync'd only at checkpoints.
-    // A committed batch survives a crash of this process (the data is in the OS's hands),
-    // which is the crash the port task's "delete from the modem after commit" guards
-    // against. A power cut or kernel panic can lose the last commits before a checkpoint,
-    // and with them SMS already deleted from their modems; if a rack has no UPS, FULL (one
-    // fsync per batch, affordable since batches are grouped) closes that gap.
-    connection.pragma_update(None, "synchronous", "NORMAL")?;
+    // FULL: every commit fsyncs the log before the writer answers. With NORMAL, a commit
+    // survives this process crashing but not a power cut or kernel panic, which could take
+    // the last commits with it: SMS already deleted from their modems, and allocations
+    // already handed to the backend (whose SIMs would then be rented out a second time
+    // after the reboot). The writer groups requests into batches, so the cost is one fsync
+    // per batch, not per SMS or per allocation (see benches/api.rs for what it costs).
+    connection.pragma_update(None, "synchronous", "FULL")?;
     connection.pragma_update(None, "foreign_keys", true)?;
     Ok(())
 }

@@ -818,6 +818,7 @@ async fn messages_page_by_cursor_and_filter_by_sim() {
     loop {
         let page = store
             .messages(MessageFilter {
+                allocation_id: None,
                 iccid: Some(ICCID.to_owned()),
                 after_id: cursor,
                 limit: 2,

@@ -112,14 +112,19 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread on `connection`.
-    pub(crate) fn spawn(connection: Connection) -> Result<Writer, StoreError> {
+    /// Starts the writer thread on `connection`. `after_commit` runs on the thread after
+    /// each committed batch, before any of its callers hears back: it publishes what
+    /// watchers wait for (the feed's last cursor).
+    pub(crate) fn spawn(
+        connection: Connection,
+        after_commit: Box<dyn FnMut(&Connection) + Send>,
+    ) -> Result<Writer, StoreError> {
         let (requests, receiver) = mpsc::channel(QUEUE);
         let batches = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&batches);
         thread::Builder::new()
             .name("store-writer".to_owned())
-            .spawn(move || run(connection, receiver, &counter))
+            .spawn(move || run(connection, receiver, &counter, after_commit))
             .map_err(StoreError::Spawn)?;
         Ok(Writer { requests, batches })
     }
@@ -171,7 +176,12 @@ impl Writer {
 }
 
 /// The thread's loop: batch, run, commit, answer; until every sender is gone or a close.
-fn run(connection: Connection, mut receiver: mpsc::Receiver<Request>, batches: &AtomicU64) {
+fn run(
+    connection: Connection,
+    mut receiver: mpsc::Receiver<Request>,
+    batches: &AtomicU64,
+    mut after_commit: Box<dyn FnMut(&Connection) + Send>,
+) {
     let mut closers = Vec::new();
     let mut jobs: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
     // Blocks this (non-runtime) thread until a request comes; `None` once every sender is
@@ -197,6 +207,7 @@ fn run(connection: Connection, mut receiver: mpsc::Receiver<Request>, batches: &
         let failure = run_batch(&connection, &mut jobs).err();
         if failure.is_none() {
             batches.fetch_add(1, Ordering::Relaxed);
+            after_commit(&connection);
         }
         if let Some(failure) = &failure {
             tracing::error!(
