@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use crate::config::Config;
 use crate::discovery::{self, PathChange};
 use crate::modem::session::{PIN_REFUSED_EVENT, PIN_RETRY_EVENT};
-use crate::modem::{PortSettings, PortStatus, SimDirectory, spawn_port};
+use crate::modem::{PortHandle, PortSettings, PortStatus, SimDirectory, spawn_port};
 use crate::store::{Store, StoreError};
 
 /// What the daemon runs with, resolved from the configuration file and the flags.
@@ -104,7 +104,42 @@ pub enum DaemonError {
     Startup(String),
 }
 
-type Statuses = Arc<RwLock<BTreeMap<PathBuf, watch::Receiver<PortStatus>>>>;
+type Statuses = Arc<RwLock<BTreeMap<PathBuf, PortHandle>>>;
+
+/// What the API and the status views may do with the running ports: read their status,
+/// ask one for a reset. Cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct DaemonHandle {
+    statuses: Statuses,
+}
+
+impl DaemonHandle {
+    /// Every port's status, by path.
+    pub fn ports(&self) -> Vec<PortStatus> {
+        match self.statuses.read() {
+            Ok(statuses) => statuses
+                .values()
+                .map(|handle| handle.status.borrow().clone())
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Asks the task of the port at `path` to reset its modem; `false` if there is no such
+    /// port.
+    pub fn reset_port(&self, path: &Path) -> bool {
+        match self.statuses.read() {
+            Ok(statuses) => match statuses.get(path) {
+                Some(handle) => {
+                    handle.reset.notify_one();
+                    true
+                }
+                None => false,
+            },
+            Err(_) => false,
+        }
+    }
+}
 
 /// A running daemon core.
 pub struct Daemon {
@@ -126,6 +161,10 @@ impl Daemon {
             })?,
             Err(error) => return Err(DaemonError::Startup(error.to_string())),
         };
+        // Nothing stored from the last run may pass for a ready port until its task says so.
+        if let Err(error) = store.ports_unseen().await {
+            tracing::error!(%error, "could not mark the ports of the last run as unseen");
+        }
         remember_refused_pins(&store, &options).await;
         let statuses = Statuses::default();
         let (shutdown, shutdown_receiver) = watch::channel(false);
@@ -153,13 +192,20 @@ impl Daemon {
 
     /// Every port's status, by path.
     pub fn ports(&self) -> Vec<PortStatus> {
-        match self.statuses.read() {
-            Ok(statuses) => statuses
-                .values()
-                .map(|status| status.borrow().clone())
-                .collect(),
-            Err(_) => Vec::new(),
+        self.handle().ports()
+    }
+
+    /// A handle on the running ports, for the API and status views.
+    pub fn handle(&self) -> DaemonHandle {
+        DaemonHandle {
+            statuses: Arc::clone(&self.statuses),
         }
+    }
+
+    /// Asks the task of the port at `path` to reset its modem; `false` if the daemon has no
+    /// such port.
+    pub fn reset_port(&self, path: &Path) -> bool {
+        self.handle().reset_port(path)
     }
 
     /// Stops every port task (each finishes its command and commit in flight), then the
@@ -288,7 +334,7 @@ impl Supervisor {
         }
         tracing::info!(port = %path.display(), "starting port task");
         let settings = (self.options.port_settings)(path);
-        let (status, task) = spawn_port(
+        let (handle, task) = spawn_port(
             path.to_owned(),
             settings,
             self.options.directory.clone(),
@@ -297,7 +343,7 @@ impl Supervisor {
         );
         self.tasks.insert(path.to_owned(), task);
         if let Ok(mut statuses) = self.statuses.write() {
-            statuses.insert(path.to_owned(), status);
+            statuses.insert(path.to_owned(), handle);
         }
     }
 

@@ -3,6 +3,7 @@
 //!
 //! Map of the crate (each module opens with what it owns):
 //! - [`pdu`]: the SMS PDU codec (TS 23.040 / TS 23.038), pure, no I/O.
+//! - [`api`]: the gRPC API: the Pool and Admin services, health, reflection, tokens, TLS.
 //! - [`at`]: the AT protocol (V.250, TS 27.007 / TS 27.005): line framing, typed URCs, typed
 //!   commands and responses, error tables; pure, no I/O.
 //! - [`simulator`]: simulated modems with SIMs on pseudo-terminals, for tests and demos.
@@ -19,6 +20,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod at;
 pub mod cli;
 pub mod config;

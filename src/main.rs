@@ -1,6 +1,6 @@
 //! The `modempool` binary: parses the command line and calls the library's commands.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -74,6 +74,15 @@ enum Command {
         link_dir: std::path::PathBuf,
         #[command(flatten)]
         rack_args: RackArgs,
+    },
+    /// Make a new API token: prints the token (give it to the client) and the
+    /// `[[api.tokens]]` line for the config (which holds only its hash).
+    Token {
+        /// Who will hold it: allocations belong to this name.
+        name: String,
+        /// May call the Admin service too.
+        #[arg(long)]
+        admin: bool,
     },
     /// Talk to a running simulator: deliver SMS, inject faults, list ports.
     Sim {
@@ -444,6 +453,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime()?
                 .block_on(serve_cli::serve(request, &mut io::stdout()))
                 .context("serve")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { name, admin } => {
+            let token = modempool::api::auth::new_token();
+            let hash = modempool::api::auth::hash_token(&token);
+            let mut out = io::stdout().lock();
+            writeln!(out, "token  {token}")?;
+            writeln!(
+                out,
+                "config tokens = [{{ name = \"{}\", sha256 = \"{hash}\"{} }}]  # in [api]",
+                name.escape_debug(),
+                if admin { ", admin = true" } else { "" }
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Simulate {

@@ -2,9 +2,10 @@
 //! in-process, so it runs on any machine with no hardware and no configuration.
 //!
 //! It prints what it started, one fact per line (`database PATH`, the simulated ports in the
-//! `modempool simulate` form, `control ADDR`), then `ready`, and runs until SIGINT or
-//! SIGTERM: then it stops every port task (each finishes its command and its commit in
-//! flight), closes the database and exits 0.
+//! `modempool simulate` form, `control ADDR`, `grpc ADDR`), then `ready`, and runs until
+//! SIGINT or SIGTERM: then it stops taking API calls (open ones finish, watches end), stops
+//! every port task (each finishes its command and its commit in flight), closes the
+//! database and exits 0.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -12,8 +13,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::watch;
+
+use crate::api::{self, ApiError};
 use crate::config::{Config, ConfigError, Overrides};
 use crate::daemon::{Daemon, DaemonError, DaemonOptions};
+use crate::pool::Pool;
+use crate::pool::otp::PatternError;
 use crate::simulator::control;
 use crate::simulator::host::{PersonalityChoice, Rack, RackConfig, SimulatorError};
 
@@ -51,6 +57,12 @@ pub enum ServeError {
     /// The simulator could not start.
     #[error(transparent)]
     Simulator(#[from] SimulatorError),
+    /// The gRPC API could not start.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// A code pattern of the config does not compile.
+    #[error(transparent)]
+    Pattern(#[from] PatternError),
     /// Output, signals or binding failed.
     #[error(transparent)]
     Io(#[from] io::Error),
@@ -104,16 +116,41 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     };
     writeln!(out, "database {}", options.database.display())?;
     let daemon = Daemon::start(options).await?;
+    // The API and the expiry clock stop first, so that no call is half-answered when the
+    // database closes.
+    let (stop_api, api_stopping) = watch::channel(false);
+    let pool = Pool::new(
+        daemon.store().clone(),
+        &config.rack_id(),
+        config.pool.clone(),
+    )?;
+    let expiry = pool.spawn_expiry(api_stopping.clone());
+    let server = api::serve(
+        config.listen,
+        &config.api,
+        pool,
+        daemon.handle(),
+        api_stopping,
+    )
+    .await?;
     if let Some((rack, _, control_address, _)) = &simulated {
         for port in rack.list().await? {
             writeln!(out, "{port}")?;
         }
         writeln!(out, "control {control_address}")?;
     }
+    writeln!(out, "grpc {}", server.local_addr)?;
     writeln!(out, "ready")?;
     out.flush()?;
     wait_for_stop_signal().await?;
     tracing::info!("stopping");
+    let _ = stop_api.send(true);
+    match tokio::time::timeout(STOP_LIMIT, server.task).await {
+        Ok(Ok(Err(error))) => tracing::error!(%error, "the gRPC server failed"),
+        Err(_) => tracing::warn!("API calls still open after {STOP_LIMIT:?}; stopping anyway"),
+        _ => {}
+    }
+    let _ = tokio::time::timeout(STOP_LIMIT, expiry).await;
     daemon.stop(STOP_LIMIT).await;
     if let Some((rack, server, _, made_link_dir)) = simulated {
         server.abort();

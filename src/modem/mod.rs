@@ -23,7 +23,7 @@ use std::time::Duration;
 use crate::at::runner::Timeouts;
 use crate::config::IngestMode;
 
-pub use port::{PortTask, spawn_port};
+pub use port::{PortHandle, PortTask, spawn_port};
 pub use status::{PortState, PortStatus};
 
 /// What a port task needs to know from the configuration. Built by the daemon from the

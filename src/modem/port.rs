@@ -12,9 +12,10 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use tokio_serial::{SerialPort, SerialPortBuilderExt, SerialStream};
 
@@ -34,18 +35,31 @@ pub struct PortTask {
     store: Store,
     status: watch::Sender<PortStatus>,
     shutdown: watch::Receiver<bool>,
+    /// A technician's request to reset the modem (Admin.ResetModem).
+    reset: Arc<Notify>,
 }
 
-/// Starts the task of the port at `path`. Returns the port's status channel and the task,
-/// which ends when the path disappears or `shutdown` turns true.
+/// What the rest of the daemon holds of a running port task.
+#[derive(Debug, Clone)]
+pub struct PortHandle {
+    /// The port's status, as the task publishes it.
+    pub status: watch::Receiver<PortStatus>,
+    /// Notify it to have the task reset its modem (at its next safe point: between
+    /// commands, once the port is serving).
+    pub reset: Arc<Notify>,
+}
+
+/// Starts the task of the port at `path`. Returns the handle on it and the task, which ends
+/// when the path disappears or `shutdown` turns true.
 pub fn spawn_port(
     path: PathBuf,
     settings: PortSettings,
     directory: SimDirectory,
     store: Store,
     shutdown: watch::Receiver<bool>,
-) -> (watch::Receiver<PortStatus>, JoinHandle<()>) {
+) -> (PortHandle, JoinHandle<()>) {
     let (status, receiver) = watch::channel(PortStatus::new(&path.display().to_string()));
+    let reset = Arc::new(Notify::new());
     let task = PortTask {
         path,
         settings,
@@ -53,8 +67,13 @@ pub fn spawn_port(
         store,
         status,
         shutdown,
+        reset: Arc::clone(&reset),
     };
-    (receiver, tokio::spawn(task.run()))
+    let handle = PortHandle {
+        status: receiver,
+        reset,
+    };
+    (handle, tokio::spawn(task.run()))
 }
 
 /// The rungs of the recovery ladder.
@@ -153,6 +172,7 @@ impl PortTask {
                 store: &self.store,
                 status: &self.status,
                 shutdown: self.shutdown.clone(),
+                reset: Arc::clone(&self.reset),
             };
             let end = Session::new(context, channel, Inbox::new(unsolicited))
                 .run()
@@ -169,6 +189,12 @@ impl PortTask {
             }
             match end {
                 SessionEnd::Shutdown => break,
+                SessionEnd::ResetRequested => {
+                    tracing::info!(port = %self.path.display(), "reset requested");
+                    self.set_state(PortState::Recovering, Some("reset requested".to_owned()));
+                    self.event("reset_requested", "").await;
+                    self.reset().await;
+                }
                 SessionEnd::PortLost(reason) => {
                     if !path_exists(&self.path) {
                         break;

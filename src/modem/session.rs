@@ -34,6 +34,8 @@ pub enum SessionEnd {
     PortLost(String),
     /// The modem stopped answering: reset it, power-cycle it, back off.
     Unresponsive(String),
+    /// A technician asked for a reset of the modem.
+    ResetRequested,
     /// The daemon is stopping.
     Shutdown,
 }
@@ -52,6 +54,8 @@ pub struct SessionContext<'a> {
     pub status: &'a watch::Sender<PortStatus>,
     /// Turns true when the daemon stops.
     pub shutdown: watch::Receiver<bool>,
+    /// Notified when a technician asks for a reset.
+    pub reset: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// The event recorded when a SIM refused its configured PIN; the daemon reads these at
@@ -528,6 +532,7 @@ impl<'a> Session<'a> {
         if *shutdown.borrow_and_update() {
             return Ok(SessionEnd::Shutdown);
         }
+        let reset = std::sync::Arc::clone(&self.context.reset);
         loop {
             tokio::select! {
                 changed = shutdown.changed() => {
@@ -541,6 +546,8 @@ impl<'a> Session<'a> {
                 },
                 _ = health.tick() => self.health().await?,
                 _ = sweep.tick() => self.drain().await?,
+                // Between commands: nothing is in flight, every SMS read is committed.
+                () = reset.notified() => return Ok(SessionEnd::ResetRequested),
             }
         }
     }

@@ -56,6 +56,24 @@
 //!
 //! [numbers]
 //! "89490200001234567890" = "+4915112345678"
+//!
+//! [api]
+//! tokens = [
+//!   { name = "backend", sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" },
+//!   { name = "ops", sha256 = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752", admin = true },
+//! ]
+//! tls = { cert = "/etc/modempool/tls/cert.pem", key = "/etc/modempool/tls/key.pem" }
+//!
+//! [pool]
+//! default_lease_secs = 1200
+//! max_lease_secs = 2592000
+//! min_health = 50
+//! bad_number_penalty = 25
+//! cooldown_secs = 30
+//! stats_window_secs = 86400
+//!
+//! [pool.codes]
+//! steam = ['code:\s*(?P<code>[A-Z0-9]{5})']
 //! ```
 //!
 //! This module only reads and checks; what each setting does is the business of the module
@@ -70,6 +88,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
+
+mod api;
+
+pub use api::{ApiConfig, PoolConfig, TlsConfig, TokenConfig};
 
 use crate::at::command::TimeoutClass;
 use crate::at::runner::Timeouts;
@@ -137,6 +159,10 @@ pub struct Config {
     /// `[numbers]`: numbers technicians know for SIMs whose number neither `+CNUM` nor USSD
     /// gives, keyed by ICCID, E.164 with '+'. Stored in canonical E.164 after loading.
     pub numbers: BTreeMap<String, String>,
+    /// `[api]`: tokens and TLS of the gRPC API.
+    pub api: ApiConfig,
+    /// `[pool]`: leases, health, cool-down, code patterns.
+    pub pool: PoolConfig,
 }
 
 impl Default for Config {
@@ -153,6 +179,8 @@ impl Default for Config {
             pins: BTreeMap::new(),
             ussd: BTreeMap::new(),
             numbers: BTreeMap::new(),
+            api: ApiConfig::default(),
+            pool: PoolConfig::default(),
         }
     }
 }
@@ -616,6 +644,8 @@ impl Config {
     fn problems(&self) -> Vec<(KeyPath, String)> {
         let mut problems = Vec::new();
         let mut problem = |key: KeyPath, reason: String| problems.push((key, reason));
+        api::api_problems(&self.api, &mut problem);
+        api::pool_problems(&self.pool, &mut problem);
 
         if let Some(rack) = &self.rack
             && let Err(reason) = check_rack_id(rack)
@@ -1236,7 +1266,7 @@ personality = "sim800"
     #[test]
     fn the_documented_example_parses_and_shows_the_defaults() {
         // The example in this module's documentation, so that it cannot rot.
-        let source = include_str!("config.rs");
+        let source = include_str!("mod.rs");
         let example: String = source
             .lines()
             .skip_while(|line| *line != "//! ```toml")
@@ -1260,6 +1290,42 @@ personality = "sim800"
         );
         assert_eq!(config.listen, defaults.listen);
         assert_eq!(config.port_overrides.len(), 1);
+        assert_eq!(config.api.tokens.len(), 2);
+        assert_eq!(
+            PoolConfig {
+                codes: BTreeMap::new(),
+                ..config.pool.clone()
+            },
+            defaults.pool
+        );
+        assert_eq!(config.pool.codes["steam"].len(), 1);
+    }
+
+    #[test]
+    fn api_and_pool_mistakes_are_named() {
+        let text = r#"
+[api]
+tokens = [{ name = "a b", sha256 = "xyz" }, { name = "ok", sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" }, { name = "ok", sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" }]
+[pool]
+default_lease_secs = 10
+cooldown_secs = 99999
+[pool.codes]
+whatsapp = ["(unclosed"]
+"#;
+        let message = parse(text).unwrap_err().to_string();
+        for expected in [
+            "api.tokens[0].name: 'a b' is not a token name",
+            "api.tokens[0].sha256: not a SHA-256",
+            "api.tokens[2].name: 'ok' names two tokens",
+            "pool.default_lease_secs: 10 is not between 60",
+            "pool.cooldown_secs: 99999 is not between 0 and 3600",
+            "pool.codes.whatsapp[0]: not a valid regex",
+        ] {
+            assert!(
+                message.contains(expected),
+                "{expected} missing from:\n{message}"
+            );
+        }
     }
 
     #[test]
