@@ -34,6 +34,25 @@ use admin_service::AdminService;
 use auth::Tokens;
 use pool_service::PoolService;
 
+/// The names health reports on: the server as a whole and each service.
+const SERVED: [&str; 3] = [
+    "",
+    <PoolServer<PoolService> as tonic::server::NamedService>::NAME,
+    <AdminServer<AdminService> as tonic::server::NamedService>::NAME,
+];
+
+/// The proto files of the services this server serves: every modempool file but the
+/// simulator's, whose service lives on the simulator's own endpoint (reflection listing it
+/// here would send generic clients to a service that is not on this port).
+fn served_descriptors() -> Result<prost_types::FileDescriptorSet, ApiError> {
+    use prost::Message;
+    let mut set = prost_types::FileDescriptorSet::decode(pb::FILE_DESCRIPTOR_SET)
+        .map_err(|error| ApiError::Reflection(error.to_string()))?;
+    set.file
+        .retain(|file| file.name() != "modempool/v1/simulator.proto");
+    Ok(set)
+}
+
 /// Why the API could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -113,18 +132,15 @@ pub async fn serve(
     }
 
     let (health, health_service) = tonic_health::server::health_reporter();
-    for name in [
-        "",
-        <PoolServer<PoolService> as tonic::server::NamedService>::NAME,
-        <AdminServer<AdminService> as tonic::server::NamedService>::NAME,
-    ] {
+    for name in SERVED {
         health
             .set_service_status(name, tonic_health::ServingStatus::Serving)
             .await;
     }
+    let descriptors = served_descriptors()?;
     let reflection = || {
         tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+            .register_file_descriptor_set(descriptors.clone())
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
     };
     let reflection_v1 = reflection()
@@ -163,9 +179,11 @@ pub async fn serve(
         let stopping = async move {
             let _ = stop.wait_for(|stop| *stop).await;
             // Tell health checkers first, so that load balancers drain this rack.
-            health
-                .set_service_status("", tonic_health::ServingStatus::NotServing)
-                .await;
+            for name in SERVED {
+                health
+                    .set_service_status(name, tonic_health::ServingStatus::NotServing)
+                    .await;
+            }
         };
         router
             .serve_with_incoming_shutdown(incoming, stopping)

@@ -399,6 +399,31 @@ impl Command for ReportErrors {
     }
 }
 
+/// `AT+CREG=1`: the module reports each change of registration as `+CREG: <stat>`, so a
+/// port becomes rentable the moment its modem registers and stops being so the moment it
+/// loses the network, not at the next poll.
+//
+// 3GPP TS 27.007 §7.2 Network registration +CREG: +CREG=[<n>]; n=1 enables
+// `+CREG: <stat>` unsolicited result codes; no information text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegistrationReports;
+
+impl Command for RegistrationReports {
+    type Response = ();
+
+    fn text(&self) -> String {
+        "AT+CREG=1".to_owned()
+    }
+
+    fn timeout(&self) -> TimeoutClass {
+        TimeoutClass::Quick
+    }
+
+    fn parse(&self, _lines: &[ResponseLine]) -> Result<(), ResponseError> {
+        Ok(())
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Identity: TS 27.007 §5
 // ---------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ use tokio::sync::watch;
 use crate::at::command::{
     AcknowledgeMessage, DeleteMessage, Echo, ErrorReporting, IccidDialect, ListMessages,
     MessageFormat, MessageStatus, NewMessageIndications, PinStatus, PreferredStorage, ReadMessage,
-    RegistrationQuery, ReportErrors, SelectService, SignalQuality, Storage, StoredPdu,
+    RegistrationQuery, RegistrationReports, ReportErrors, SelectService, SignalQuality, Storage,
+    StoredPdu,
 };
 use crate::at::error_codes::CmsError;
 use crate::at::runner::{AtChannel, RunError, Unsolicited};
@@ -219,6 +220,9 @@ impl<'a> Session<'a> {
             .run(&ReportErrors(ErrorReporting::Numeric))
             .await;
         self.judge(errors)?;
+        // Refused by an odd firmware: the health poll still reads the registration.
+        let reports = self.channel.run(&RegistrationReports).await;
+        self.judge(reports)?;
         Ok(())
     }
 
@@ -633,7 +637,14 @@ impl<'a> Session<'a> {
             Urc::SimStatus(_) => self.probe_sim().await,
             Urc::Registration(registration) => {
                 let registered = registration.status.is_registered();
+                let changed = self.context.status.borrow().registered != Some(registered);
                 self.publish(|status| status.registered = Some(registered));
+                // The stored row is what the pool rents by: a SIM that just registered is
+                // rentable now, one that lost the network is not, without waiting for the
+                // next poll.
+                if changed {
+                    self.save_port().await;
+                }
                 Ok(())
             }
             Urc::Signal { rssi } => {
