@@ -242,16 +242,6 @@ pub(crate) fn allocate(
             })
             .context("writing an allocation")?;
         connection
-            .prepare_cached(
-                "INSERT INTO number_service_use (iccid, service, first_used_at, last_used_at)
-                 VALUES (?1, ?2, ?3, ?3)
-                 ON CONFLICT (iccid, service) DO UPDATE SET last_used_at = excluded.last_used_at",
-            )
-            .and_then(|mut statement| {
-                statement.execute(params![sim.iccid, request.service, now_text])
-            })
-            .context("recording a number's use for a service")?;
-        connection
             .prepare_cached("UPDATE sims SET last_allocated_at = ?2 WHERE iccid = ?1")
             .and_then(|mut statement| statement.execute(params![sim.iccid, now_text]))
             .context("recording a SIM's rental")?;
@@ -307,12 +297,14 @@ fn candidates(
     wanted: usize,
 ) -> Result<Vec<Candidate>, StoreError> {
     let sql = format!(
+        // CROSS JOIN keeps SIMs the outer loop, in the order of `sims_by_last_allocated`:
+        // rows come out already sorted and the caller stops at the first that fit.
         "SELECT s.iccid, s.number, s.country, s.operator
-         FROM sims s JOIN ports p ON p.path = s.port_path
+         FROM sims s INDEXED BY sims_by_last_allocated CROSS JOIN ports p ON p.path = s.port_path
          WHERE {RENTABLE} AND {UNUSED_FOR_SERVICE}
            AND (:country IS NULL OR s.country = :country)
            AND (:operator IS NULL OR s.operator = :operator COLLATE NOCASE)
-         ORDER BY s.last_allocated_at IS NOT NULL, s.last_allocated_at, s.iccid"
+         ORDER BY s.last_allocated_at, s.iccid"
     );
     let now_text = text(now, "the current time")?;
     let rested_since = text(before(now, rules.cooldown), "the cool-down's start")?;
@@ -390,13 +382,18 @@ pub(crate) fn release(
         .context("releasing an allocation")?;
     mark_released(connection, &allocation.iccid, &now_text)?;
     if reason == ReleaseReason::BadNumber {
+        let started = timestamp::to_text(allocation.created_at, "an allocation's start")?;
+        // The table holds quarantines only: whether a number was used for a service is
+        // read from the allocations themselves (by number, `allocations_by_number`).
         connection
             .prepare_cached(
-                "UPDATE number_service_use SET quarantined_at = ?3
-                 WHERE iccid = ?1 AND service = ?2",
+                "INSERT INTO number_service_use (iccid, service, first_used_at, last_used_at,
+                                                 quarantined_at)
+                 VALUES (?1, ?2, ?3, ?3, ?4)
+                 ON CONFLICT (iccid, service) DO UPDATE SET quarantined_at = excluded.quarantined_at",
             )
             .and_then(|mut statement| {
-                statement.execute(params![allocation.iccid, allocation.service, now_text])
+                statement.execute(params![allocation.iccid, allocation.service, started, now_text])
             })
             .context("quarantining a number for a service")?;
         connection
@@ -414,8 +411,12 @@ pub(crate) fn release(
         &now_text,
         reason.as_str(),
     )?;
-    let released = rental_read::allocation(connection, owner, id)?;
-    Ok(released.map_or(Change::NotFound, Change::Done))
+    Ok(Change::Done(AllocationRow {
+        state: AllocationState::Released,
+        ended_at: Some(timestamp::from_text(&now_text, "the current time")?),
+        release_reason: Some(reason),
+        ..allocation
+    }))
 }
 
 /// Lengthens an active lease by `by`, keeping the whole lease within `max_lease`.

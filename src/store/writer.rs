@@ -272,12 +272,18 @@ pub(crate) fn savepoint<T, E>(
     name: &str,
     work: impl FnOnce(&Connection) -> Result<T, E>,
 ) -> Result<Result<T, E>, rusqlite::Error> {
-    connection.execute_batch(&format!("SAVEPOINT {name}"))?;
+    // Cached statements: a batch runs these hundreds of times.
+    let run = |sql: String| {
+        connection
+            .prepare_cached(&sql)
+            .and_then(|mut statement| statement.execute([]))
+    };
+    run(format!("SAVEPOINT {name}"))?;
     let result = work(connection);
     if result.is_err() {
-        connection.execute_batch(&format!("ROLLBACK TO {name}"))?;
+        run(format!("ROLLBACK TO {name}"))?;
     }
-    connection.execute_batch(&format!("RELEASE {name}"))?;
+    run(format!("RELEASE {name}"))?;
     Ok(result)
 }
 
