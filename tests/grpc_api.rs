@@ -814,3 +814,96 @@ async fn tokens_rights_and_bad_requests_get_the_right_codes() {
         tonic_health::pb::health_check_response::ServingStatus::Serving
     );
 }
+
+/// A CA, a server certificate for 127.0.0.1 and a client certificate, all PEM.
+struct Pki {
+    ca: String,
+    server: (String, String),
+    client: (String, String),
+}
+
+fn pki() -> Pki {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("a CA key"))
+        .expect("the CA");
+    let leaf = |names: Vec<String>| {
+        let key = KeyPair::generate().expect("a key");
+        let params = CertificateParams::new(names).expect("leaf parameters");
+        let cert = params.signed_by(&key, &ca).expect("a leaf certificate");
+        (cert.pem(), key.serialize_pem())
+    };
+    Pki {
+        ca: ca.pem(),
+        server: leaf(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]),
+        client: leaf(vec!["backend.client".to_owned()]),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_with_client_certificates_admits_only_certified_clients() {
+    use tonic::transport::{Certificate, ClientTlsConfig, Identity};
+    let pki = pki();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("a PEM file");
+        path.display().to_string()
+    };
+    let extra = format!(
+        "[api.tls]\ncert = \"{}\"\nkey = \"{}\"\nclient_ca = \"{}\"\n",
+        write("server.pem", &pki.server.0),
+        write("server.key", &pki.server.1),
+        write("ca.pem", &pki.ca)
+    );
+    let served = Served::start(1, &extra);
+    let endpoint = |identity: Option<Identity>| {
+        let mut tls = ClientTlsConfig::new()
+            .ca_certificate(Certificate::from_pem(&pki.ca))
+            .domain_name("localhost");
+        if let Some(identity) = identity {
+            tls = tls.identity(identity);
+        }
+        Channel::from_shared(format!("https://{}", served.grpc))
+            .expect("an address")
+            .tls_config(tls)
+            .expect("a TLS configuration")
+    };
+    let channel = timeout(
+        BOUND,
+        endpoint(Some(Identity::from_pem(&pki.client.0, &pki.client.1))).connect(),
+    )
+    .await
+    .expect("connected in time")
+    .expect("a certified client connects");
+    let mut pool = PoolClient::with_interceptor(channel, Bearer(Some(BACKEND)));
+    pool.list_stock(pb::ListStockRequest::default())
+        .await
+        .expect("a call over TLS");
+
+    // No client certificate: the handshake (or the first call) fails.
+    let refused = match timeout(BOUND, endpoint(None).connect())
+        .await
+        .expect("in time")
+    {
+        Err(_) => true,
+        Ok(channel) => PoolClient::with_interceptor(channel, Bearer(Some(BACKEND)))
+            .list_stock(pb::ListStockRequest::default())
+            .await
+            .is_err(),
+    };
+    assert!(refused, "a client without a certificate was served");
+    // Plain text to a TLS port fails too.
+    let plain = Channel::from_shared(format!("http://{}", served.grpc))
+        .expect("an address")
+        .connect()
+        .await;
+    if let Ok(channel) = plain {
+        let status = PoolClient::with_interceptor(channel, Bearer(Some(BACKEND)))
+            .list_stock(pb::ListStockRequest::default())
+            .await
+            .expect_err("plain text to a TLS port");
+        assert_ne!(status.code(), Code::Ok);
+    }
+}
