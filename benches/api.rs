@@ -16,9 +16,12 @@
 //! not a test: the figures depend on the machine (and on this process sharing its cores
 //! with the daemon's).
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::ffi::OsStr;
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -34,25 +37,10 @@ const PORTS: u32 = 128;
 const WATCHED_NUMBERS: usize = 16;
 const INJECT_PER_SECOND: u64 = 50;
 
+/// The daemon and its directory.
 struct Served {
-    child: Child,
-    grpc: String,
-    control: String,
-    /// Simulated port lines, by index.
-    ports: Vec<String>,
+    daemon: common::Served,
     _dir: tempfile::TempDir,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    line.split_whitespace()
-        .find_map(|word| word.strip_prefix(key)?.strip_prefix('='))
 }
 
 fn start() -> Served {
@@ -60,42 +48,32 @@ fn start() -> Served {
     let config = dir.path().join("modempool.toml");
     // No tokens: open to loopback callers only, which is all this is.
     std::fs::write(&config, "[pool]\ncooldown_secs = 0\n").expect("config written");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_modempool"))
-        .args(["serve", "--simulate", &PORTS.to_string()])
-        .args(["--listen", "127.0.0.1:0", "--control", "127.0.0.1:0"])
-        .arg("--config")
-        .arg(&config)
-        .arg("--db")
-        .arg(dir.path().join("db.sqlite"))
-        .arg("--link-dir")
-        .arg(dir.path().join("links"))
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the daemon starts");
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let mut served = Served {
-        child,
-        grpc: String::new(),
-        control: String::new(),
-        ports: Vec::new(),
+    let ports = PORTS.to_string();
+    let (db, links) = (dir.path().join("db.sqlite"), dir.path().join("links"));
+    let flags = [
+        "--simulate",
+        &ports,
+        "--listen",
+        "127.0.0.1:0",
+        "--control",
+        "127.0.0.1:0",
+    ];
+    let args: Vec<&OsStr> = flags
+        .iter()
+        .map(OsStr::new)
+        .chain([
+            OsStr::new("--config"),
+            config.as_os_str(),
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--link-dir"),
+            links.as_os_str(),
+        ])
+        .collect();
+    Served {
+        daemon: common::Served::start(&args, Stdio::null()),
         _dir: dir,
-    };
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("a start-up line");
-        if line == "ready" {
-            break;
-        } else if let Some(address) = line.strip_prefix("grpc ") {
-            served.grpc = address.to_owned();
-        } else if let Some(address) = line.strip_prefix("control ") {
-            served.control = address.to_owned();
-        } else if line.starts_with("sim") {
-            served.ports.push(line);
-        }
     }
-    assert!(!served.grpc.is_empty(), "the daemon printed no grpc line");
-    served
 }
 
 async fn channel(address: &str) -> Channel {
@@ -220,7 +198,7 @@ async fn allocate_release_round(
 
 /// One round of injection → watch delivery latencies (ms).
 async fn delivery_round(served: &Served, seconds: u64, round: usize) -> Vec<f64> {
-    let mut pool = PoolClient::new(channel(&served.grpc).await);
+    let mut pool = PoolClient::new(channel(&served.daemon.grpc).await);
     let mut allocations = Vec::new();
     let response = pool
         .allocate(pb::AllocateRequest {
@@ -233,9 +211,10 @@ async fn delivery_round(served: &Served, seconds: u64, round: usize) -> Vec<f64>
         .into_inner();
     for allocation in &response.allocations {
         let port = served
+            .daemon
             .ports
             .iter()
-            .position(|line| field(line, "msisdn") == Some(allocation.number.as_str()))
+            .position(|line| common::field(line, "msisdn") == allocation.number)
             .expect("the port of an allocated number");
         allocations.push((allocation.id.clone(), u32::try_from(port).unwrap_or(0)));
     }
@@ -252,7 +231,7 @@ async fn delivery_round(served: &Served, seconds: u64, round: usize) -> Vec<f64>
     let total = seconds * INJECT_PER_SECOND;
     let injector = {
         let sent = Arc::clone(&sent);
-        let control = served.control.clone();
+        let control = served.daemon.control.clone();
         tokio::spawn(async move {
             let mut simulator = SimulatorControlClient::new(channel(&control).await);
             let mut tick =
@@ -325,14 +304,14 @@ fn main() {
         .expect("a runtime");
     runtime.block_on(async {
         let served = start();
-        wait_for_stock(&served.grpc, PORTS).await;
+        wait_for_stock(&served.daemon.grpc, PORTS).await;
         println!("{PORTS} simulated ports ready; {clients} clients, {seconds} s rounds, {rounds} rounds");
 
         let (mut rates, mut p50s, mut p99s) = (Vec::new(), Vec::new(), Vec::new());
         let (mut allocate_p99s, mut release_p99s) = (Vec::new(), Vec::new());
         for round in 0..rounds {
             let (rate, allocate, release, pair) =
-                allocate_release_round(&served.grpc, clients, seconds, round).await;
+                allocate_release_round(&served.daemon.grpc, clients, seconds, round).await;
             println!(
                 "  round {round}: {rate:.0} pairs/s; allocate p50 {:.2} p99 {:.2} ms; release p50 {:.2} p99 {:.2} ms; pair p50 {:.2} p99 {:.2} ms",
                 percentile(&allocate, 50.0),

@@ -11,9 +11,8 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::ffi::OsStr;
+use std::process::Stdio;
 use std::time::Duration;
 
 use tokio::time::timeout;
@@ -55,9 +54,10 @@ impl Interceptor for Bearer {
 type Pool = PoolClient<tonic::service::interceptor::InterceptedService<Channel, Bearer>>;
 type Admin = AdminClient<tonic::service::interceptor::InterceptedService<Channel, Bearer>>;
 
-/// A `modempool serve --simulate N` child, killed when dropped.
+/// A `modempool serve --simulate N` child with its own directory.
 struct Served {
-    child: Child,
+    /// Kept for its drop, which stops the daemon.
+    _daemon: common::Served,
     grpc: String,
     control: String,
     /// The simulated ports' start-up lines, by index.
@@ -82,53 +82,41 @@ impl Served {
         );
         let config_path = dir.path().join("modempool.toml");
         std::fs::write(&config_path, config).expect("the config is written");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_modempool"))
-            .args(["serve", "--simulate", &ports.to_string()])
-            .args(["--listen", "127.0.0.1:0", "--control", "127.0.0.1:0"])
-            .args(["--personality", "mixed", "--seed", "11"])
-            .arg("--config")
-            .arg(&config_path)
-            .arg("--db")
-            .arg(dir.path().join("db.sqlite"))
-            .arg("--link-dir")
-            .arg(dir.path().join("links"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the binary starts");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (send, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut served = Served {
-            child,
-            grpc: String::new(),
-            control: String::new(),
-            ports: Vec::new(),
+        let ports = ports.to_string();
+        let db = dir.path().join("db.sqlite");
+        let links = dir.path().join("links");
+        let flags = [
+            "--simulate",
+            &ports,
+            "--listen",
+            "127.0.0.1:0",
+            "--control",
+            "127.0.0.1:0",
+            "--personality",
+            "mixed",
+            "--seed",
+            "11",
+        ];
+        let args: Vec<&OsStr> = flags
+            .iter()
+            .map(OsStr::new)
+            .chain([
+                OsStr::new("--config"),
+                config_path.as_os_str(),
+                OsStr::new("--db"),
+                db.as_os_str(),
+                OsStr::new("--link-dir"),
+                links.as_os_str(),
+            ])
+            .collect();
+        let daemon = common::Served::start(&args, Stdio::null());
+        Served {
+            grpc: daemon.grpc.clone(),
+            control: daemon.control.clone(),
+            ports: daemon.ports.clone(),
+            _daemon: daemon,
             _dir: dir,
-        };
-        loop {
-            let line = lines
-                .recv_timeout(BOUND)
-                .expect("the daemon printed its next start-up line in time");
-            if line == "ready" {
-                break;
-            } else if let Some(address) = line.strip_prefix("control ") {
-                served.control = address.to_owned();
-            } else if let Some(address) = line.strip_prefix("grpc ") {
-                served.grpc = address.to_owned();
-            } else if line.starts_with("sim") {
-                served.ports.push(line);
-            }
         }
-        assert!(!served.grpc.is_empty() && !served.control.is_empty());
-        served
     }
 
     async fn channel(address: &str) -> Channel {
@@ -203,13 +191,6 @@ impl Served {
         .expect("the simulator answered in time")
         .expect("the simulator took the SMS");
         assert!(!outcome.into_inner().outcomes.is_empty());
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -10,13 +10,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::ffi::OsStr;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use common::BOUND;
+use common::{BOUND, Served};
 use modempool::api::auth::hash_token;
 use modempool::proto::v1::ListStockRequest;
 use modempool::proto::v1::pool_client::PoolClient;
@@ -88,108 +88,43 @@ fn run_bounded(mut command: Command, bound: Duration) -> std::io::Result<Run> {
     })
 }
 
-/// A `modempool serve --simulate` child, killed when dropped if still running.
-struct Daemon {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-}
-
-/// What the daemon printed before `ready`.
-struct Started {
-    ports: Vec<String>,
-    grpc: String,
-}
-
-impl Daemon {
-    fn start(dir: &Path) -> Daemon {
-        let config = dir.join("modempool.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "[api]\ntokens = [\n  {{ name = \"backend\", sha256 = \"{}\" }},\n  \
-                 {{ name = \"ops\", sha256 = \"{}\", admin = true }},\n]\n\
-                 [pool]\ncooldown_secs = 0\n",
-                hash_token("backend-token"),
-                hash_token("ops-token"),
-            ),
-        )
-        .expect("the config is written");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_modempool"))
-            .args(["serve", "--simulate", &PORTS.to_string()])
-            .args(["--listen", "127.0.0.1:0", "--control", "127.0.0.1:0"])
-            .arg("--db")
-            .arg(dir.join("db.sqlite"))
-            .arg("--link-dir")
-            .arg(dir.join("links"))
-            .arg("--config")
-            .arg(&config)
-            .env("RUST_LOG", "modempool=warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the daemon starts");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (send, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Daemon { child, lines }
-    }
-
-    /// Reads the start-up lines up to `ready`, at most `BOUND` in all.
-    fn wait_ready(&self) -> Started {
-        let deadline = Instant::now() + BOUND;
-        let mut started = Started {
-            ports: Vec::new(),
-            grpc: String::new(),
-        };
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = self
-                .lines
-                .recv_timeout(left)
-                .expect("the daemon printed its next start-up line in time");
-            if line == "ready" {
-                return started;
-            } else if let Some(address) = line.strip_prefix("grpc ") {
-                started.grpc = address.to_owned();
-            } else if line.starts_with("sim") {
-                started.ports.push(line);
-            }
-        }
-    }
-
-    fn terminate(&mut self) -> ExitStatus {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + BOUND;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait works") {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the daemon did not stop on SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+/// Starts the daemon with 4 simulated modems and two tokens in `dir`.
+fn start_daemon(dir: &Path) -> Served {
+    let config = dir.join("modempool.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[api]\ntokens = [\n  {{ name = \"backend\", sha256 = \"{}\" }},\n  \
+             {{ name = \"ops\", sha256 = \"{}\", admin = true }},\n]\n\
+             [pool]\ncooldown_secs = 0\n",
+            hash_token("backend-token"),
+            hash_token("ops-token"),
+        ),
+    )
+    .expect("the config is written");
+    let ports = PORTS.to_string();
+    let (db, links) = (dir.join("db.sqlite"), dir.join("links"));
+    let flags = [
+        "--simulate",
+        &ports,
+        "--listen",
+        "127.0.0.1:0",
+        "--control",
+        "127.0.0.1:0",
+    ];
+    let args: Vec<&OsStr> = flags
+        .iter()
+        .map(OsStr::new)
+        .chain([
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--link-dir"),
+            links.as_os_str(),
+            OsStr::new("--config"),
+            config.as_os_str(),
+        ])
+        .collect();
+    Served::start(&args, Stdio::null())
 }
 
 /// Polls ListStock (any service) with the crate's own client until `want` SIMs are
@@ -255,8 +190,8 @@ fn a_python_client_with_only_reflection_allocates_releases_and_meets_the_token_r
     let client = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/reflection_client.py");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let started_at = Instant::now();
-    let mut daemon = Daemon::start(dir.path());
-    let started = daemon.wait_ready();
+    let mut daemon = start_daemon(dir.path());
+    let started = &daemon;
     assert_eq!(
         started.ports.len(),
         PORTS as usize,

@@ -32,16 +32,7 @@ impl Simulator {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("the binary starts");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (send, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let lines = lines_of(&mut child);
         let mut simulator = Simulator {
             child,
             lines,
@@ -94,19 +85,103 @@ impl Simulator {
     }
 
     pub fn terminate(&mut self) -> std::process::ExitStatus {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
+        terminate(&mut self.child)
+    }
+}
+
+/// The child's stdout, line by line, read on a thread of its own.
+pub fn lines_of(child: &mut Child) -> mpsc::Receiver<String> {
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (send, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    lines
+}
+
+/// Sends SIGTERM and waits for the child to exit, at most `BOUND`.
+pub fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = std::time::Instant::now() + BOUND;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait works") {
+            return status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the process did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A running `modempool serve` with its start-up lines, killed when dropped.
+pub struct Served {
+    pub child: Child,
+    /// The simulated ports' lines, by index.
+    pub ports: Vec<String>,
+    /// `grpc ADDR`.
+    pub grpc: String,
+    /// `control ADDR` (with `--simulate`).
+    pub control: String,
+}
+
+impl Served {
+    /// Runs `modempool serve ARGS` (stdout piped, stderr as `stderr`) and reads its
+    /// start-up lines up to `ready`, at most `BOUND`.
+    pub fn start(args: &[&std::ffi::OsStr], stderr: Stdio) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_modempool"))
+            .arg("serve")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("the daemon starts");
+        let lines = lines_of(&mut child);
+        let mut served = Served {
+            child,
+            ports: Vec::new(),
+            grpc: String::new(),
+            control: String::new(),
+        };
         let deadline = std::time::Instant::now() + BOUND;
         loop {
-            if let Some(status) = self.child.try_wait().expect("wait works") {
-                return status;
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let line = lines
+                .recv_timeout(left)
+                .expect("the daemon printed its next start-up line in time");
+            if line == "ready" {
+                break;
+            } else if let Some(address) = line.strip_prefix("grpc ") {
+                served.grpc = address.to_owned();
+            } else if let Some(address) = line.strip_prefix("control ") {
+                served.control = address.to_owned();
+            } else if line.starts_with("sim") {
+                served.ports.push(line);
             }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the simulator did not stop on SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!served.grpc.is_empty(), "the daemon printed no grpc line");
+        served
+    }
+
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        terminate(&mut self.child)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
         }
     }
 }
