@@ -888,3 +888,119 @@ async fn tls_with_client_certificates_admits_only_certified_clients() {
         assert_ne!(status.code(), Code::Ok);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn technicians_take_sims_out_of_rotation_fix_numbers_and_reset_modems() {
+    let served = Served::start(2, "");
+    served.wait_for_stock(2).await;
+    let mut admin = served.admin(Some(OPS)).await;
+    let mut pool = served.pool(Some(BACKEND)).await;
+    let modems = admin
+        .list_modems(pb::ListModemsRequest {})
+        .await
+        .expect("modems")
+        .into_inner()
+        .modems;
+    assert_eq!(modems.len(), 2);
+    assert!(
+        modems
+            .iter()
+            .all(|modem| modem.state == "ready" && !modem.imei.is_empty())
+    );
+    let iccid = field(&served.ports[0], "iccid").to_owned();
+
+    let quarantined = admin
+        .set_sim_state(pb::SetSimStateRequest {
+            iccid: iccid.clone(),
+            state: pb::SimState::Quarantined.into(),
+            reason: "suspected blocked by the operator".to_owned(),
+        })
+        .await
+        .expect("quarantined")
+        .into_inner();
+    assert_eq!(quarantined.state(), pb::SimState::Quarantined);
+    let allocations = pool
+        .allocate(allocate_request("x", 2))
+        .await
+        .expect_err("one SIM is out of rotation");
+    assert_eq!(allocations.code(), Code::ResourceExhausted);
+    admin
+        .set_sim_state(pb::SetSimStateRequest {
+            iccid: iccid.clone(),
+            state: pb::SimState::Active.into(),
+            reason: "back".to_owned(),
+        })
+        .await
+        .expect("back in rotation");
+
+    let renumbered = admin
+        .set_sim_number(pb::SetSimNumberRequest {
+            iccid: iccid.clone(),
+            number: "+447723000777".to_owned(),
+        })
+        .await
+        .expect("renumbered")
+        .into_inner();
+    assert_eq!(renumbered.number, "+447723000777");
+    assert_eq!(renumbered.number_source, "manual");
+    let status = admin
+        .set_sim_number(pb::SetSimNumberRequest {
+            iccid: iccid.clone(),
+            number: "not a number".to_owned(),
+        })
+        .await
+        .expect_err("a bad number");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let status = admin
+        .set_sim_state(pb::SetSimStateRequest {
+            iccid: "8900000000000000000".to_owned(),
+            state: pb::SimState::Retired.into(),
+            reason: String::new(),
+        })
+        .await
+        .expect_err("an unknown SIM");
+    assert_eq!(status.code(), Code::NotFound);
+
+    // A reset: the port leaves ready and comes back on its own.
+    let port = modems[0].port.clone();
+    admin
+        .reset_modem(pb::ResetModemRequest { port: port.clone() })
+        .await
+        .expect("reset requested");
+    let deadline = tokio::time::Instant::now() + BOUND;
+    let mut left_ready = false;
+    loop {
+        let modem = admin
+            .list_modems(pb::ListModemsRequest {})
+            .await
+            .expect("modems")
+            .into_inner()
+            .modems
+            .into_iter()
+            .find(|modem| modem.port == port)
+            .expect("the reset port");
+        left_ready |= modem.state != "ready";
+        if left_ready && modem.state == "ready" {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the port never came back from its reset: {modem:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = admin
+        .reset_modem(pb::ResetModemRequest {
+            port: "/dev/nothing".to_owned(),
+        })
+        .await
+        .expect_err("an unknown port");
+    assert_eq!(status.code(), Code::NotFound);
+    let counters = admin
+        .get_counters(pb::GetCountersRequest {})
+        .await
+        .expect("counters")
+        .into_inner();
+    assert_eq!(counters.ports, 2);
+    assert_eq!(counters.sims, 2);
+}

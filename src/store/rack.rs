@@ -254,6 +254,7 @@ pub(crate) fn sim_seen(
         .context("linking a port to its SIM")?;
     if let Some(replaced) = &seen.replaced_iccid {
         let detail = format!("{replaced} replaced by {iccid}");
+        super::allocation::sim_presence(connection, replaced, false, "SIM swapped out", now)?;
         events::record(
             connection,
             now,

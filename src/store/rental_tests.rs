@@ -529,3 +529,23 @@ async fn ports_from_the_last_run_are_not_rentable_until_they_report() {
         .unwrap();
     assert_eq!(store.stock(None, None, &rules()).unwrap()[0].available, 1);
 }
+
+#[tokio::test]
+async fn a_sim_swapped_out_tells_its_allocation() {
+    let (_dir, store) = store();
+    rack(&store, 1, 1).await;
+    allocated(
+        store
+            .allocate(request("b", "s", &["w1"]), rules())
+            .await
+            .unwrap(),
+    );
+    store
+        .sim_seen(SimUpdate::new("8944000000000009999", port(0)))
+        .await
+        .unwrap();
+    let feed = store.feed_after(Some("b"), &[], 0, 10).unwrap();
+    assert_eq!(feed.len(), 1);
+    assert_eq!(feed[0].kind, FeedKind::SimLost);
+    assert_eq!(feed[0].detail, "SIM swapped out");
+}
