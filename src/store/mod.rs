@@ -24,6 +24,7 @@
 
 mod allocation;
 mod attribution;
+mod checkpoint;
 mod error;
 mod events;
 mod ingest;
@@ -81,6 +82,8 @@ struct Inner {
     readers: Readers,
     /// The allocation feed's last committed cursor: watchers wait on it.
     feed: watch::Receiver<i64>,
+    /// Copies the log into the database file beside the writer; stops with the store.
+    _checkpointer: checkpoint::Checkpointer,
 }
 
 impl Store {
@@ -115,6 +118,7 @@ impl Store {
                 writer,
                 readers: Readers::new(path.to_owned()),
                 feed,
+                _checkpointer: checkpoint::Checkpointer::spawn(path.to_owned())?,
             }),
         })
     }

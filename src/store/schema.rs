@@ -283,10 +283,11 @@ fn configure(connection: &Connection) -> Result<(), rusqlite::Error> {
     // after the reboot). The writer groups requests into batches, so the cost is one fsync
     // per batch, not per SMS or per allocation (see benches/api.rs for what it costs).
     connection.pragma_update(None, "synchronous", "FULL")?;
-    // Checkpoint every 8000 pages (32 MB of log) rather than 1000: the hot pages (the
-    // allocations' and the feed's indexes) are then copied into the database file once per
-    // eight times as many commits. Measured with benches/api.rs.
-    connection.pragma_update(None, "wal_autocheckpoint", 8000)?;
+    // No automatic checkpoints on any connection: the writer would run them inside a
+    // commit, stalling every caller of that batch for as long as copying the log into the
+    // database file takes. The store's checkpointer thread does it instead, beside the
+    // writer (see `checkpoint`). Measured with benches/api.rs.
+    connection.pragma_update(None, "wal_autocheckpoint", 0)?;
     // 16 MB of page cache per connection (SQLite's default is 2 MB): a year of a busy rack's
     // allocations and messages keeps its indexes' hot pages in memory.
     connection.pragma_update(None, "cache_size", -16_384)?;
