@@ -111,9 +111,39 @@ type Statuses = Arc<RwLock<BTreeMap<PathBuf, PortHandle>>>;
 #[derive(Debug, Clone, Default)]
 pub struct DaemonHandle {
     statuses: Statuses,
+    heartbeat: Heartbeat,
 }
 
+/// When the supervisor loop last went round: the service manager's watchdog is fed only
+/// while it is recent, so a daemon whose loop is stuck (a store that no longer answers, a
+/// task that never yields) gets restarted.
+#[derive(Debug, Clone, Default)]
+struct Heartbeat(Arc<std::sync::Mutex<Option<tokio::time::Instant>>>);
+
+impl Heartbeat {
+    fn beat(&self) {
+        if let Ok(mut last) = self.0.lock() {
+            *last = Some(tokio::time::Instant::now());
+        }
+    }
+
+    fn age(&self) -> Option<Duration> {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|last| last.map(|at| at.elapsed()))
+    }
+}
+
+/// How often the supervisor loop goes round even when nothing happens: its heartbeat.
+const HEARTBEAT: Duration = Duration::from_secs(1);
+
 impl DaemonHandle {
+    /// How long ago the supervisor loop last went round; `None` before its first round.
+    pub fn heartbeat_age(&self) -> Option<Duration> {
+        self.heartbeat.age()
+    }
+
     /// Every port's status, by path.
     pub fn ports(&self) -> Vec<PortStatus> {
         match self.statuses.read() {
@@ -145,6 +175,7 @@ impl DaemonHandle {
 pub struct Daemon {
     store: Store,
     statuses: Statuses,
+    heartbeat: Heartbeat,
     shutdown: watch::Sender<bool>,
     supervisor: JoinHandle<()>,
 }
@@ -167,11 +198,13 @@ impl Daemon {
         }
         remember_refused_pins(&store, &options).await;
         let statuses = Statuses::default();
+        let heartbeat = Heartbeat::default();
         let (shutdown, shutdown_receiver) = watch::channel(false);
         let supervisor = Supervisor {
             options,
             store: store.clone(),
             statuses: Arc::clone(&statuses),
+            heartbeat: heartbeat.clone(),
             shutdown: shutdown_receiver,
             tasks: BTreeMap::new(),
             present: BTreeSet::new(),
@@ -180,6 +213,7 @@ impl Daemon {
         Ok(Daemon {
             store,
             statuses,
+            heartbeat,
             shutdown,
             supervisor,
         })
@@ -199,6 +233,7 @@ impl Daemon {
     pub fn handle(&self) -> DaemonHandle {
         DaemonHandle {
             statuses: Arc::clone(&self.statuses),
+            heartbeat: self.heartbeat.clone(),
         }
     }
 
@@ -275,6 +310,7 @@ struct Supervisor {
     options: DaemonOptions,
     store: Store,
     statuses: Statuses,
+    heartbeat: Heartbeat,
     shutdown: watch::Receiver<bool>,
     tasks: BTreeMap<PathBuf, JoinHandle<()>>,
     /// Paths discovery says exist now.
@@ -291,7 +327,10 @@ impl Supervisor {
             .clamp(Duration::from_secs(1), Duration::from_secs(60));
         let mut flush = tokio::time::interval(flush_every);
         flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut heartbeat = tokio::time::interval(HEARTBEAT);
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
+            self.heartbeat.beat();
             tokio::select! {
                 changed = self.shutdown.changed() => {
                     if changed.is_err() || *self.shutdown.borrow() {
@@ -319,6 +358,8 @@ impl Supervisor {
                     }
                 }
                 _ = flush.tick() => self.flush_incomplete().await,
+                // Nothing to do but show the loop is alive.
+                _ = heartbeat.tick() => {}
             }
         }
         discovery.abort();

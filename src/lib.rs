@@ -13,6 +13,7 @@
 //!   answers.
 //! - [`modem`]: the port task: one per port, probe, configure, drain, ingest, recovery.
 //! - [`pool`]: the renting rules: allocation, release, expiry, attribution, one-time codes.
+//! - [`service_manager`]: what systemd hears: ready, watchdog, status, stopping.
 //! - [`store`]: SQLite: the inventory, every SMS exactly once, the audit trail.
 //! - [`daemon`]: the store, discovery and the port tasks together (`modempool serve`).
 //! - [`cli`]: the command-line commands; `main.rs` only parses arguments and calls these.
@@ -30,6 +31,7 @@ pub mod inventory;
 pub mod modem;
 pub mod pdu;
 pub mod pool;
+pub mod service_manager;
 pub mod simulator;
 pub mod store;
 #[cfg(test)]

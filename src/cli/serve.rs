@@ -20,6 +20,7 @@ use crate::config::{Config, ConfigError, Overrides};
 use crate::daemon::{Daemon, DaemonError, DaemonOptions};
 use crate::pool::Pool;
 use crate::pool::otp::PatternError;
+use crate::service_manager;
 use crate::simulator::control;
 use crate::simulator::host::{PersonalityChoice, Rack, RackConfig, SimulatorError};
 
@@ -125,6 +126,7 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
         config.pool.clone(),
     )?;
     let expiry = pool.spawn_expiry(api_stopping.clone());
+    let api_stopping_for_manager = api_stopping.clone();
     let server = api::serve(
         config.listen,
         &config.api,
@@ -142,9 +144,17 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     writeln!(out, "grpc {}", server.local_addr)?;
     writeln!(out, "ready")?;
     out.flush()?;
+    service_manager::ready(&service_manager::summary(&daemon.handle(), daemon.store()));
+    let watchdog = service_manager::spawn(
+        daemon.handle(),
+        daemon.store().clone(),
+        api_stopping_for_manager,
+    );
     wait_for_stop_signal().await?;
     tracing::info!("stopping");
+    service_manager::stopping();
     let _ = stop_api.send(true);
+    let _ = watchdog.await;
     match tokio::time::timeout(STOP_LIMIT, server.task).await {
         Ok(Ok(Err(error))) => tracing::error!(%error, "the gRPC server failed"),
         Err(_) => tracing::warn!("API calls still open after {STOP_LIMIT:?}; stopping anyway"),

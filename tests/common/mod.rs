@@ -137,9 +137,19 @@ impl Served {
     /// Runs `modempool serve ARGS` (stdout piped, stderr as `stderr`) and reads its
     /// start-up lines up to `ready`, at most `BOUND`.
     pub fn start(args: &[&std::ffi::OsStr], stderr: Stdio) -> Served {
+        Served::start_with_env(args, stderr, &[])
+    }
+
+    /// [`Served::start`] with extra environment variables.
+    pub fn start_with_env(
+        args: &[&std::ffi::OsStr],
+        stderr: Stdio,
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_modempool"))
             .arg("serve")
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr)

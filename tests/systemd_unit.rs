@@ -1,0 +1,159 @@
+//! The systemd side of the daemon: the unit passes `systemd-analyze verify` and keeps a low
+//! `systemd-analyze security` exposure (both skipped, visibly, without systemd-analyze),
+//! and the daemon speaks the notify protocol: `READY=1` only after its gRPC address is
+//! bound, `WATCHDOG=1` while it runs, a `STATUS=` summary, `STOPPING=1` on SIGTERM, then
+//! exit 0.
+
+mod common;
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::os::unix::net::UnixDatagram;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{BOUND, Served};
+
+const UNIT: &str = include_str!("../systemd/modempool.service");
+
+fn skipped(why: &str) {
+    // Straight to the process's stderr: eprintln! is captured by the test harness.
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+}
+
+/// The unit with ExecStart pointing at the binary under test (verify checks it exists).
+fn unit_for_test(dir: &Path) -> std::path::PathBuf {
+    let unit = UNIT.replace("/usr/bin/modempool", env!("CARGO_BIN_EXE_modempool"));
+    let path = dir.join("modempool.service");
+    std::fs::write(&path, unit).expect("the unit is written");
+    path
+}
+
+#[test]
+fn the_unit_says_what_the_daemon_needs() {
+    for line in [
+        "Type=notify",
+        "WatchdogSec=",
+        "Restart=on-failure",
+        "StateDirectory=modempool",
+        "ConfigurationDirectory=modempool",
+        "SupplementaryGroups=dialout",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "ProtectHome=yes",
+        "PrivateTmp=yes",
+        "DevicePolicy=closed",
+        "DeviceAllow=char-ttyUSB rw",
+        "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+    ] {
+        assert!(
+            UNIT.lines().any(|unit_line| unit_line.starts_with(line)),
+            "the unit lacks {line}"
+        );
+    }
+}
+
+#[test]
+fn systemd_analyze_verifies_the_unit_and_rates_it_well() {
+    if Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        skipped("systemd-analyze is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let unit = unit_for_test(dir.path());
+    let verify = common::bounded({
+        let mut command = Command::new("systemd-analyze");
+        command.arg("verify").arg(&unit);
+        command
+    });
+    let stderr = String::from_utf8_lossy(&verify.stderr);
+    assert!(verify.status.success(), "verify failed: {stderr}");
+    assert!(
+        !stderr.contains("modempool.service"),
+        "verify warned about the unit: {stderr}"
+    );
+    let security = common::bounded({
+        let mut command = Command::new("systemd-analyze");
+        command
+            .args(["security", "--offline=true", "--no-pager"])
+            .arg(&unit);
+        command
+    });
+    let report = String::from_utf8_lossy(&security.stdout);
+    let exposure: f64 = report
+        .lines()
+        .find_map(|line| line.split("modempool.service: ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|level| level.parse().ok())
+        .unwrap_or_else(|| panic!("no exposure level in:\n{report}"));
+    assert!(exposure <= 2.0, "exposure {exposure}:\n{report}");
+}
+
+/// Reads datagrams until one contains `wanted`, at most `BOUND`; returns all read.
+fn until(socket: &UnixDatagram, wanted: &str, seen: &mut Vec<String>) {
+    let deadline = Instant::now() + BOUND;
+    let mut buffer = [0u8; 4096];
+    while !seen.iter().any(|message| message.contains(wanted)) {
+        assert!(Instant::now() < deadline, "no {wanted} among {seen:?}");
+        if let Ok(length) = socket.recv(&mut buffer) {
+            seen.push(String::from_utf8_lossy(&buffer[..length]).into_owned());
+        }
+    }
+}
+
+#[test]
+fn the_daemon_notifies_ready_watchdog_status_and_stopping() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let socket_path = dir.path().join("notify.sock");
+    let socket = UnixDatagram::bind(&socket_path).expect("a notify socket");
+    socket
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("a read timeout");
+    let (db, links) = (dir.path().join("db.sqlite"), dir.path().join("links"));
+    let flags = [
+        "--simulate",
+        "2",
+        "--listen",
+        "127.0.0.1:0",
+        "--control",
+        "127.0.0.1:0",
+    ];
+    let args: Vec<&OsStr> = flags
+        .iter()
+        .map(OsStr::new)
+        .chain([
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--link-dir"),
+            links.as_os_str(),
+        ])
+        .collect();
+    let mut served = Served::start_with_env(
+        &args,
+        Stdio::null(),
+        &[
+            ("NOTIFY_SOCKET", socket_path.as_os_str()),
+            // Every second: the test sees it without waiting long.
+            ("WATCHDOG_USEC", OsStr::new("2000000")),
+        ],
+    );
+    // `ready` was printed after the gRPC address was bound; READY=1 follows it.
+    let mut seen = Vec::new();
+    until(&socket, "READY=1", &mut seen);
+    let ready = seen
+        .iter()
+        .find(|m| m.contains("READY=1"))
+        .cloned()
+        .unwrap_or_default();
+    assert!(ready.contains("STATUS="), "{ready}");
+    until(&socket, "WATCHDOG=1", &mut seen);
+    until(&socket, "2/2 ports ready", &mut seen);
+    let status = served.terminate();
+    until(&socket, "STOPPING=1", &mut seen);
+    assert!(status.success(), "exit {status}");
+}
