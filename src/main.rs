@@ -75,6 +75,23 @@ enum Command {
         #[command(flatten)]
         rack_args: RackArgs,
     },
+    /// Every port of a running daemon: slot, state, model, IMEI, ICCID, number, operator,
+    /// signal, registration, SMS today, allocation, last error. Exit 0 when every port is
+    /// ready, 1 when not, 2 when the daemon cannot be asked.
+    Status {
+        /// The daemon's gRPC address.
+        #[arg(long, default_value = "127.0.0.1:50051", value_name = "ADDR")]
+        server: String,
+        /// An admin token (default: $MODEMPOOL_TOKEN; none for a daemon without tokens).
+        #[arg(long, env = "MODEMPOOL_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// One JSON document instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Refresh in place every 2 s until Ctrl-C.
+        #[arg(long, conflicts_with = "json")]
+        watch: bool,
+    },
     /// Make a new API token: prints the token (give it to the client) and the
     /// `[[api.tokens]]` line for the config (which holds only its hash).
     Token {
@@ -454,6 +471,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .block_on(serve_cli::serve(request, &mut io::stdout()))
                 .context("serve")?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Status {
+            server,
+            token,
+            json,
+            watch,
+        } => {
+            init_logs("warn");
+            let request = modempool::cli::status::StatusRequest {
+                server,
+                token,
+                json,
+                colour: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let mut out = io::stdout();
+            let runtime = runtime()?;
+            if watch {
+                runtime
+                    .block_on(modempool::cli::status::watch(
+                        &request,
+                        std::time::Duration::from_secs(2),
+                        &mut out,
+                    ))
+                    .context("status")?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            match runtime.block_on(modempool::cli::status::print_once(&request, &mut out)) {
+                Ok(snapshot) => Ok(ExitCode::from(modempool::cli::status::exit_code(&snapshot))),
+                Err(error) => {
+                    eprintln!("modempool status: {error}");
+                    Ok(ExitCode::from(2))
+                }
+            }
         }
         Command::Token { name, admin } => {
             let token = modempool::api::auth::new_token();

@@ -60,6 +60,10 @@ impl admin_server::Admin for AdminService {
             .map_err(PoolError::from)
             .map_err(status_of)?;
         let live = self.daemon.ports();
+        let today = store
+            .messages_today_per_port()
+            .map_err(PoolError::from)
+            .map_err(status_of)?;
         let modems = stored
             .iter()
             .map(|row| {
@@ -95,6 +99,7 @@ impl admin_server::Admin for AdminService {
                         .unwrap_or_default(),
                     iccid: iccid.unwrap_or_default(),
                     updated_at: Some(convert::timestamp(row.updated_at)),
+                    sms_today: today.get(&row.path).copied().unwrap_or(0),
                 }
             })
             .collect();

@@ -5,3 +5,4 @@
 pub mod pdu;
 pub mod serve;
 pub mod simulate;
+pub mod status;

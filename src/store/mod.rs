@@ -491,6 +491,17 @@ impl Store {
             .with(|connection| rental_read::totals(connection, OffsetDateTime::now_utc()))
     }
 
+    /// Messages received since midnight UTC, per port: "SMS today" in the status views.
+    pub fn messages_today_per_port(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, u64>, StoreError> {
+        let midnight = OffsetDateTime::now_utc().replace_time(time::Time::MIDNIGHT);
+        let since = timestamp::to_text(midnight, "midnight")?;
+        self.inner
+            .readers
+            .with(|connection| read::messages_per_port_since(connection, &since))
+    }
+
     /// A SIM's latest messages, newest first.
     pub fn latest_messages(
         &self,

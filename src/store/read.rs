@@ -397,3 +397,23 @@ pub(crate) fn events_where(
         })
         .collect()
 }
+
+/// Messages received since `since` (stored time text), per port.
+pub(crate) fn messages_per_port_since(
+    connection: &Connection,
+    since: &str,
+) -> Result<std::collections::BTreeMap<String, u64>, StoreError> {
+    connection
+        .prepare_cached(
+            "SELECT port_path, count(*) FROM messages WHERE received_at >= ?1 GROUP BY port_path",
+        )
+        .and_then(|mut statement| {
+            statement
+                .query_map([since], |row| {
+                    let count: i64 = row.get(1)?;
+                    Ok((row.get(0)?, u64::try_from(count).unwrap_or(0)))
+                })?
+                .collect()
+        })
+        .context("counting messages per port")
+}

@@ -245,6 +245,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     -- that fits, instead of sorting every SIM for each Allocate (NULL, never rented, first).
     CREATE INDEX sims_by_last_allocated ON sims (last_allocated_at, iccid);
     "#,
+    r#"
+    -- "SMS today" per port, for the status views, without reading every message.
+    CREATE INDEX messages_by_received ON messages (received_at, port_path);
+    "#,
 ];
 
 /// Opens a connection to `path` (created if missing) with the settings every connection of
