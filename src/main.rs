@@ -19,8 +19,21 @@ use modempool::simulator::host::{PersonalityChoice, RackConfig};
 #[derive(Debug, Parser)]
 #[command(name = "modempool", version, about)]
 struct Cli {
+    /// Log lines (on stderr) as text for people or as one JSON object per line for
+    /// collectors (journald, Loki, ...).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Human, env = "MODEMPOOL_LOG_FORMAT")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    /// Text, coloured on a terminal.
+    Human,
+    /// One JSON object per line, with the span fields (slot, iccid) of port tasks.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -256,14 +269,23 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// Logs to stderr; `RUST_LOG` overrides `default` (e.g. `RUST_LOG=modempool=debug`).
+/// The log format asked for on the command line, read by [`init_logs`].
+static LOG_FORMAT: std::sync::OnceLock<LogFormat> = std::sync::OnceLock::new();
+
 fn init_logs(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(io::stderr().is_terminal())
-        .with_writer(io::stderr)
-        .try_init();
+        .with_writer(io::stderr);
+    let _ = match LOG_FORMAT.get().copied().unwrap_or(LogFormat::Human) {
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+        LogFormat::Human => builder.with_ansi(io::stderr().is_terminal()).try_init(),
+    };
 }
 
 #[derive(Debug, Subcommand)]
@@ -419,6 +441,7 @@ fn encode_request(kind: EncodeKind) -> EncodeRequest {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let _ = LOG_FORMAT.set(cli.log_format);
     match cli.command {
         Command::Pdu {
             command: PduCommand::Decode { json, inputs },

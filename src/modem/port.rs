@@ -18,6 +18,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use tokio_serial::{SerialPort, SerialPortBuilderExt, SerialStream};
+use tracing::Instrument;
 
 use crate::at::runner::{self, RunnerConfig};
 use crate::store::Store;
@@ -73,7 +74,13 @@ pub fn spawn_port(
         status: receiver,
         reset,
     };
-    (handle, tokio::spawn(task.run()))
+    // Every log line of the task carries the slot and, once known, the SIM's ICCID.
+    let slot = task
+        .path
+        .file_name()
+        .map_or_else(|| task.name(), |name| name.to_string_lossy().into_owned());
+    let span = tracing::info_span!("port", slot = %slot, iccid = tracing::field::Empty);
+    (handle, tokio::spawn(task.run().instrument(span)))
 }
 
 /// The rungs of the recovery ladder.

@@ -291,6 +291,8 @@ impl<'a> Session<'a> {
                         "SIM number unknown: +CNUM is empty, no USSD answer, no mapping"
                     );
                 }
+                // Every log line of this port's task from now on names its SIM.
+                tracing::Span::current().record("iccid", sim.iccid.as_str());
                 self.sim = Some(sim);
                 self.configure().await?;
                 self.set_state(PortState::Draining, None);
@@ -366,6 +368,7 @@ impl<'a> Session<'a> {
 
     async fn sim_left(&mut self) {
         self.sim = None;
+        tracing::Span::current().record("iccid", "none");
         self.publish(|status| {
             status.iccid = None;
             status.number = None;
