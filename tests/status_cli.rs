@@ -48,7 +48,14 @@ fn status_shows_every_port_and_says_whether_all_are_healthy() {
         .collect();
     let served = Served::start(&args, Stdio::null());
     let deadline = Instant::now() + BOUND;
-    while snapshot(&served.grpc)["healthy"] != true {
+    // Ready, and the first health poll done (signal known) on every port.
+    let settled = |json: &serde_json::Value| {
+        json["healthy"] == true
+            && json["ports"]
+                .as_array()
+                .is_some_and(|ports| ports.iter().all(|port| port["signal_bars"].is_u64()))
+    };
+    while !settled(&snapshot(&served.grpc)) {
         assert!(Instant::now() < deadline, "the ports never became ready");
         std::thread::sleep(Duration::from_millis(100));
     }

@@ -83,8 +83,23 @@ impl admin_server::Admin for AdminService {
                     manufacturer: row.manufacturer.clone().unwrap_or_default(),
                     firmware: row.firmware.clone().unwrap_or_default(),
                     imei: row.imei.clone().unwrap_or_default(),
-                    signal_rssi: row.signal_rssi.map(u32::from).unwrap_or(99),
-                    registration: row.registration.clone().unwrap_or_default(),
+                    // The live status first: the stored row is written at polls.
+                    signal_rssi: status
+                        .and_then(|status| status.signal)
+                        .or(row.signal_rssi)
+                        .map_or(99, u32::from),
+                    registration: status
+                        .and_then(|status| status.registered)
+                        .map(|registered| {
+                            if registered {
+                                "registered"
+                            } else {
+                                "not registered"
+                            }
+                            .to_owned()
+                        })
+                        .or_else(|| row.registration.clone())
+                        .unwrap_or_default(),
                     number: status
                         .and_then(|status| status.number.clone())
                         .unwrap_or_default(),

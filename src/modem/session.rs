@@ -646,6 +646,14 @@ impl<'a> Session<'a> {
                 // rentable now, one that lost the network is not, without waiting for the
                 // next poll.
                 if changed {
+                    // Modems report no signal (rssi 99) until registered: read it now
+                    // rather than at the next poll, a minute away.
+                    if registered {
+                        let signal = self.channel.run(&SignalQuality).await;
+                        if let Some(signal) = self.judge(signal)? {
+                            self.publish(|status| status.signal = signal.rssi);
+                        }
+                    }
                     self.save_port().await;
                 }
                 Ok(())
