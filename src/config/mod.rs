@@ -1337,6 +1337,95 @@ personality = "sim800"
         assert_eq!(config.pool.codes["steam"].len(), 1);
     }
 
+    /// `modempool.example.toml`, the annotated file technicians copy.
+    const EXAMPLE: &str = include_str!("../../modempool.example.toml");
+
+    /// `text` with every commented-out setting made active: the example's convention is
+    /// `#key = value` and `#[table]` for settings, `# text` for explanations.
+    fn uncomment_settings(text: &str) -> String {
+        text.lines()
+            .map(|line| match line.strip_prefix('#') {
+                Some(rest) if rest.starts_with(|c: char| !c.is_whitespace() && c != '#') => rest,
+                _ => line,
+            })
+            .map(|line| format!("{line}\n"))
+            .collect()
+    }
+
+    #[test]
+    fn the_example_file_as_shipped_is_the_defaults() {
+        // Documented at its top: a copy changes nothing until a line is uncommented.
+        assert_eq!(parse(EXAMPLE).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn the_example_file_shows_every_key_with_its_default_or_an_example() {
+        let uncommented = uncomment_settings(EXAMPLE);
+        let expected = Config {
+            rack: Some("rack1".to_owned()),
+            database: Some(PathBuf::from("/var/lib/modempool/modempool.db")),
+            recovery: RecoveryConfig {
+                power_cycle_command: Some(
+                    ["uhubctl", "-a", "cycle", "-l", "{usb_path}"]
+                        .map(str::to_owned)
+                        .to_vec(),
+                ),
+                ..RecoveryConfig::default()
+            },
+            port_overrides: vec![PortOverride {
+                path: PathBuf::from("/dev/modempool/slot03"),
+                personality: Some(Personality::QuectelEc2x),
+                reset_command: Some("AT+CFUN=1,1".to_owned()),
+                ingest: Some(IngestMode::Direct),
+            }],
+            pins: BTreeMap::from([("89490200001234567890".to_owned(), "1234".to_owned())]),
+            ussd: BTreeMap::from([("250-01".to_owned(), "*111*0887#".to_owned())]),
+            numbers: BTreeMap::from([(
+                "89490200001234567890".to_owned(),
+                "+4915112345678".to_owned(),
+            )]),
+            api: ApiConfig {
+                tokens: vec![
+                    TokenConfig {
+                        name: "backend".to_owned(),
+                        sha256: "5d1654d3e5067d24fdaf77ecfa8d4319ec283f6a80abcd00245d1143b5804d88"
+                            .to_owned(),
+                        admin: false,
+                    },
+                    TokenConfig {
+                        name: "ops".to_owned(),
+                        sha256: "89d07ed6bdf4b1e14a16bdc4bcd446c5cffd8599b8b1b5b2880afa3fec3e61e9"
+                            .to_owned(),
+                        admin: true,
+                    },
+                ],
+                tls: Some(TlsConfig {
+                    cert: PathBuf::from("/etc/modempool/tls/cert.pem"),
+                    key: PathBuf::from("/etc/modempool/tls/key.pem"),
+                    client_ca: Some(PathBuf::from("/etc/modempool/tls/clients-ca.pem")),
+                }),
+            },
+            pool: PoolConfig {
+                codes: BTreeMap::from([
+                    (
+                        "steam".to_owned(),
+                        vec![r"code:\s*(?P<code>[A-Z0-9]{5})".to_owned()],
+                    ),
+                    ("whatsapp".to_owned(), vec![r"(\d{3}-\d{3})".to_owned()]),
+                ]),
+                ..PoolConfig::default()
+            },
+            ..Config::default()
+        };
+        // Every setting is valid, and those with a default show exactly the default.
+        assert_eq!(parse(&uncommented).unwrap(), expected);
+        // Every key is there: `expected` sets every optional key, so its serialised form
+        // names them all, and the file holds exactly those keys with those values.
+        let file: toml::Table = toml::from_str(&uncommented).unwrap();
+        let every_key = toml::Table::try_from(&expected).unwrap();
+        assert_eq!(file, every_key);
+    }
+
     #[test]
     fn api_and_pool_mistakes_are_named() {
         let text = r#"
