@@ -114,6 +114,19 @@ enum Command {
         #[arg(long)]
         admin: bool,
     },
+    /// Check a configuration file as `serve` would load it; print the effective configuration.
+    ///
+    /// Valid: prints every key, defaults filled in and PINs masked, and exits 0. Invalid:
+    /// prints each problem as FILE:LINE:COLUMN: KEY: REASON on stderr and exits 1. A file
+    /// that cannot be read exits 2.
+    CheckConfig {
+        /// The TOML configuration file.
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+        /// Print JSON (unset keys as null) instead of TOML, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Talk to a running simulator: deliver SMS, inject faults, list ports.
     Sim {
         /// The simulator's control endpoint.
@@ -562,6 +575,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ))
                 .context("simulating modems")?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::CheckConfig { file, json } => {
+            use modempool::cli::check_config::{self as check_config_cli, Format};
+            let format = if json { Format::Json } else { Format::Toml };
+            let verdict = check_config_cli::check_config(
+                &file,
+                format,
+                &mut io::stdout().lock(),
+                &mut io::stderr().lock(),
+            )
+            .context("check-config")?;
+            Ok(ExitCode::from(verdict.exit_code()))
         }
         Command::Sim { control, command } => {
             init_logs("warn");

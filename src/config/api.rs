@@ -4,13 +4,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::KeyPath;
 use crate::store::PoolRules;
 
 /// `[api]`: access to the gRPC services.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct ApiConfig {
     /// `[[api.tokens]]`: the bearer tokens accepted, stored as SHA-256 hashes (make one with
@@ -24,7 +24,7 @@ pub struct ApiConfig {
 }
 
 /// One accepted token.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TokenConfig {
     /// `name`: who holds it. Allocations belong to the name: a caller sees only its own.
@@ -38,7 +38,7 @@ pub struct TokenConfig {
 }
 
 /// `[api.tls]`: the server's certificate and key, PEM.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TlsConfig {
     /// `cert`: the certificate chain, PEM.
@@ -50,7 +50,7 @@ pub struct TlsConfig {
 }
 
 /// `[pool]`: the renting rules.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PoolConfig {
     /// `default_lease_secs`: the lease when Allocate names none. Default 1200 (20 min, what

@@ -11,6 +11,9 @@
 //!
 //! so that a technician fixes the file rather than chasing a modem that never answers.
 //! Command-line flags override some keys ([`Overrides`]); they are checked the same way.
+//! `modempool check-config FILE` loads a file exactly as `serve` does and prints the
+//! effective configuration (hence `Serialize` on every section), so a file can be checked
+//! before a restart. `modempool.example.toml` at the repository root lists every key.
 //!
 //! A complete file. The keys of `[ports]`, `[timeouts]`, `[health]` and the back-off of
 //! `[recovery]` are at their defaults; the others show what a value looks like:
@@ -87,7 +90,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod api;
 
@@ -124,7 +127,7 @@ pub const POWER_CYCLE_PLACEHOLDERS: [&str; 2] = ["{port}", "{usb_path}"];
 
 /// The whole configuration. Every field has a default ([`Config::default`]); the file only
 /// names what differs.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// `rack`: the rack's id, prefixed to every id the daemon hands out (`<rack>-<id>`) so
@@ -186,7 +189,7 @@ impl Default for Config {
 }
 
 /// `[ports]`: where the modems are and how to talk to them.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PortsConfig {
     /// `ports.globs`: the globs discovery expands to find serial ports, at least one.
@@ -220,7 +223,7 @@ impl PortsConfig {
 }
 
 /// How incoming SMS are taken from a modem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IngestMode {
     /// `"store"`: the modem stores each SMS and announces it (`+CNMI` mode 2, `+CMTI`,
@@ -237,7 +240,7 @@ pub enum IngestMode {
 /// `[timeouts]`: how long each class of AT command ([`TimeoutClass`]) may take, in
 /// milliseconds, 100 to 600000 each. Defaults are [`TimeoutClass::duration`], the maximum
 /// response times the modem manuals give.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TimeoutsConfig {
     /// `timeouts.quick_ms`: settings and queries answered from the module's own state.
@@ -288,7 +291,7 @@ impl TimeoutsConfig {
 }
 
 /// `[health]`: the periodic checks of each port, in seconds, 1 to 86400 each.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HealthConfig {
     /// `health.poll_interval_secs`: how often signal and registration are polled
@@ -330,7 +333,7 @@ impl HealthConfig {
 }
 
 /// `[recovery]`: how a port that stopped answering is brought back.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RecoveryConfig {
     /// `recovery.backoff_initial_ms`: the first wait before retrying a failed port, doubled
@@ -388,14 +391,18 @@ impl RecoveryConfig {
 }
 
 /// `[[port]]`: settings for one port, matched by its exact path as discovery reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PortOverride {
     /// `port[].path`: the port's path, e.g. `/dev/modempool/slot03`. Required.
     pub path: PathBuf,
     /// `port[].personality`: the modem model, when probing guesses wrong: `generic`,
     /// `quectel-ec25`, `sim800`, `sim7600`, `huawei-e3372`, `huawei-e173`. Default: probed.
-    #[serde(default, deserialize_with = "personality_name")]
+    #[serde(
+        default,
+        deserialize_with = "personality_name",
+        serialize_with = "write_personality_name"
+    )]
     pub personality: Option<Personality>,
     /// `port[].reset_command`: the AT command that restarts this modem, e.g. `AT+CFUN=1,1`.
     /// Default: the model's own.
@@ -412,6 +419,18 @@ fn personality_name<'de, D: Deserializer<'de>>(
 ) -> Result<Option<Personality>, D::Error> {
     let name = String::deserialize(deserializer)?;
     name.parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+/// Writes a personality by the name [`personality_name`] reads, so that a printed
+/// configuration loads again. Absent stays absent (TOML skips it, JSON writes `null`).
+fn write_personality_name<S: Serializer>(
+    personality: &Option<Personality>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match personality {
+        Some(personality) => serializer.serialize_str(personality.name()),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// Command-line flags that override the file.
@@ -601,6 +620,23 @@ impl Config {
             self.database.as_deref(),
             std::env::var_os("STATE_DIRECTORY").as_deref(),
         )
+    }
+
+    /// The configuration as the daemon resolves it: `rack` set to [`Config::rack_id`],
+    /// `database` to [`Config::database_path`] and each `[[port]]`'s `ingest` to
+    /// [`Config::ingest_for`] its path.
+    ///
+    /// Why: a technician checking a file wants to see what the daemon will do on this host
+    /// (which rack id, which database file), not only what the file says. The result is
+    /// itself a valid configuration that resolves to itself, so a printed one loads again.
+    pub fn effective(&self) -> Config {
+        let mut effective = self.clone();
+        effective.rack = Some(self.rack_id());
+        effective.database = Some(self.database_path());
+        for port_override in &mut effective.port_overrides {
+            port_override.ingest = Some(self.ingest_for(&port_override.path));
+        }
+        effective
     }
 
     /// The `[[port]]` settings of the port at `path`, matched exactly as discovery reports
@@ -1299,6 +1335,95 @@ personality = "sim800"
             defaults.pool
         );
         assert_eq!(config.pool.codes["steam"].len(), 1);
+    }
+
+    /// `modempool.example.toml`, the annotated file technicians copy.
+    const EXAMPLE: &str = include_str!("../../modempool.example.toml");
+
+    /// `text` with every commented-out setting made active: the example's convention is
+    /// `#key = value` and `#[table]` for settings, `# text` for explanations.
+    fn uncomment_settings(text: &str) -> String {
+        text.lines()
+            .map(|line| match line.strip_prefix('#') {
+                Some(rest) if rest.starts_with(|c: char| !c.is_whitespace() && c != '#') => rest,
+                _ => line,
+            })
+            .map(|line| format!("{line}\n"))
+            .collect()
+    }
+
+    #[test]
+    fn the_example_file_as_shipped_is_the_defaults() {
+        // Documented at its top: a copy changes nothing until a line is uncommented.
+        assert_eq!(parse(EXAMPLE).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn the_example_file_shows_every_key_with_its_default_or_an_example() {
+        let uncommented = uncomment_settings(EXAMPLE);
+        let expected = Config {
+            rack: Some("rack1".to_owned()),
+            database: Some(PathBuf::from("/var/lib/modempool/modempool.db")),
+            recovery: RecoveryConfig {
+                power_cycle_command: Some(
+                    ["uhubctl", "-a", "cycle", "-l", "{usb_path}"]
+                        .map(str::to_owned)
+                        .to_vec(),
+                ),
+                ..RecoveryConfig::default()
+            },
+            port_overrides: vec![PortOverride {
+                path: PathBuf::from("/dev/modempool/slot03"),
+                personality: Some(Personality::QuectelEc2x),
+                reset_command: Some("AT+CFUN=1,1".to_owned()),
+                ingest: Some(IngestMode::Direct),
+            }],
+            pins: BTreeMap::from([("89490200001234567890".to_owned(), "1234".to_owned())]),
+            ussd: BTreeMap::from([("250-01".to_owned(), "*111*0887#".to_owned())]),
+            numbers: BTreeMap::from([(
+                "89490200001234567890".to_owned(),
+                "+4915112345678".to_owned(),
+            )]),
+            api: ApiConfig {
+                tokens: vec![
+                    TokenConfig {
+                        name: "backend".to_owned(),
+                        sha256: "5d1654d3e5067d24fdaf77ecfa8d4319ec283f6a80abcd00245d1143b5804d88"
+                            .to_owned(),
+                        admin: false,
+                    },
+                    TokenConfig {
+                        name: "ops".to_owned(),
+                        sha256: "89d07ed6bdf4b1e14a16bdc4bcd446c5cffd8599b8b1b5b2880afa3fec3e61e9"
+                            .to_owned(),
+                        admin: true,
+                    },
+                ],
+                tls: Some(TlsConfig {
+                    cert: PathBuf::from("/etc/modempool/tls/cert.pem"),
+                    key: PathBuf::from("/etc/modempool/tls/key.pem"),
+                    client_ca: Some(PathBuf::from("/etc/modempool/tls/clients-ca.pem")),
+                }),
+            },
+            pool: PoolConfig {
+                codes: BTreeMap::from([
+                    (
+                        "steam".to_owned(),
+                        vec![r"code:\s*(?P<code>[A-Z0-9]{5})".to_owned()],
+                    ),
+                    ("whatsapp".to_owned(), vec![r"(\d{3}-\d{3})".to_owned()]),
+                ]),
+                ..PoolConfig::default()
+            },
+            ..Config::default()
+        };
+        // Every setting is valid, and those with a default show exactly the default.
+        assert_eq!(parse(&uncommented).unwrap(), expected);
+        // Every key is there: `expected` sets every optional key, so its serialised form
+        // names them all, and the file holds exactly those keys with those values.
+        let file: toml::Table = toml::from_str(&uncommented).unwrap();
+        let every_key = toml::Table::try_from(&expected).unwrap();
+        assert_eq!(file, every_key);
     }
 
     #[test]
