@@ -74,6 +74,9 @@
 //!
 //! [pool.codes]
 //! steam = ['code:\s*(?P<code>[A-Z0-9]{5})']
+//!
+//! [metrics]
+//! listen = "127.0.0.1:9600"         # default: no metrics endpoint
 //! ```
 //!
 //! This module only reads and checks; what each setting does is the business of the module
@@ -90,7 +93,9 @@ use std::time::Duration;
 use serde::{Deserialize, Deserializer};
 
 mod api;
+mod metrics;
 
+pub use self::metrics::MetricsConfig;
 pub use api::{ApiConfig, PoolConfig, TlsConfig, TokenConfig};
 
 use crate::at::command::TimeoutClass;
@@ -163,6 +168,8 @@ pub struct Config {
     pub api: ApiConfig,
     /// `[pool]`: leases, health, cool-down, code patterns.
     pub pool: PoolConfig,
+    /// `[metrics]`: the Prometheus scrape endpoint. Default: off.
+    pub metrics: MetricsConfig,
 }
 
 impl Default for Config {
@@ -181,6 +188,7 @@ impl Default for Config {
             numbers: BTreeMap::new(),
             api: ApiConfig::default(),
             pool: PoolConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -646,6 +654,7 @@ impl Config {
         let mut problem = |key: KeyPath, reason: String| problems.push((key, reason));
         api::api_problems(&self.api, &mut problem);
         api::pool_problems(&self.pool, &mut problem);
+        self::metrics::metrics_problems(&self.metrics, self.listen, &mut problem);
 
         if let Some(rack) = &self.rack
             && let Err(reason) = check_rack_id(rack)
@@ -1218,6 +1227,9 @@ personality = "sim800"
 [numbers]
 "89490200001234567890" = "+49 151 12345678"
 "8970101000000000001" = "+79161234567"
+
+[metrics]
+listen = "127.0.0.1:9600"
 "#;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
@@ -1409,6 +1421,10 @@ whatsapp = ["(unclosed"]
             )
         );
         assert_eq!(config.recovery.power_cycle_argv(slot03, None), None);
+        assert_eq!(
+            config.metrics.listen,
+            Some(SocketAddr::from(([127, 0, 0, 1], 9600)))
+        );
     }
 
     #[test]
