@@ -15,6 +15,8 @@
 //! - [`pool`]: the renting rules: allocation, release, expiry, attribution, one-time codes.
 //! - [`store`]: SQLite: the inventory, every SMS exactly once, the audit trail.
 //! - [`daemon`]: the store, discovery and the port tasks together (`modempool serve`).
+//! - [`metrics`]: the metric names, the helpers that record them, and the Prometheus
+//!   scrape endpoint.
 //! - [`cli`]: the command-line commands; `main.rs` only parses arguments and calls these.
 //! - [`proto`]: the generated protobuf types of `proto/modempool/v1`.
 
@@ -27,6 +29,7 @@ pub mod config;
 pub mod daemon;
 pub mod discovery;
 pub mod inventory;
+pub mod metrics;
 pub mod modem;
 pub mod pdu;
 pub mod pool;

@@ -20,6 +20,7 @@ use tokio::task::JoinHandle;
 use tokio_serial::{SerialPort, SerialPortBuilderExt, SerialStream};
 
 use crate::at::runner::{self, RunnerConfig};
+use crate::metrics::{self, RecoveryStep};
 use crate::store::Store;
 
 use super::probe::Inbox;
@@ -91,6 +92,7 @@ impl PortTask {
     }
 
     fn set_state(&self, state: PortState, detail: Option<String>) {
+        metrics::port_state(&self.name(), state);
         self.status.send_modify(|status| {
             status.state = state;
             status.detail = detail;
@@ -216,6 +218,7 @@ impl PortTask {
                     .await;
                     let next = match rung {
                         Rung::Reopen => {
+                            metrics::modem_reset(&self.name(), RecoveryStep::Reopen);
                             self.set_state(
                                 PortState::Recovering,
                                 Some(format!("{reason}; reopening")),
@@ -273,6 +276,7 @@ impl PortTask {
             .raw(&self.settings.reset_command, Duration::from_secs(10))
             .await;
         tracing::info!(port = %self.path.display(), ?result, "reset command sent");
+        metrics::modem_reset(&self.name(), RecoveryStep::Reset);
         self.event("modem_reset", &format!("{result:?}")).await;
         drop(channel);
         let _ = tokio::time::timeout(Duration::from_secs(5), runner).await;
@@ -306,6 +310,7 @@ impl PortTask {
             Err(_) => "power cycle command took longer than 60 s".to_owned(),
         };
         tracing::warn!(port = %self.path.display(), detail, "power cycle");
+        metrics::modem_reset(&self.name(), RecoveryStep::PowerCycle);
         self.event("power_cycle", &detail).await;
         true
     }
