@@ -1,7 +1,7 @@
 //! The Prometheus endpoint of the real binary: `modempool serve --simulate 2` with
 //! `[metrics] listen` on port 0 prints the port it bound, shows both ports ready, and counts
 //! an SMS delivered by the simulator, with its ingest latency; an address that cannot be
-//! bound stops `serve` with an error naming it.
+//! bound (here given by `--metrics`) stops `serve` with an error naming it.
 //!
 //! Scrapes are plain HTTP/1.1 on a `TcpStream`: what a Prometheus server sends, no client
 //! library. Every wait is for a condition, polled, and bounded.
@@ -291,14 +291,10 @@ fn an_address_in_use_stops_serve_and_is_named() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
     let address = taken.local_addr().expect("its address");
-    let config_path = dir.path().join("modempool.toml");
-    std::fs::write(&config_path, format!("[metrics]\nlisten = \"{address}\"\n"))
-        .expect("the config is written");
     let mut command = Command::new(env!("CARGO_BIN_EXE_modempool"));
     command
         .arg("serve")
-        .arg("--config")
-        .arg(&config_path)
+        .args(["--metrics", &address.to_string()])
         .arg("--ports")
         .arg(dir.path().join("none*"))
         .arg("--db")

@@ -26,26 +26,29 @@ pub(super) fn metrics_problems(
     grpc: SocketAddr,
     problem: &mut dyn FnMut(KeyPath, String),
 ) {
-    let Some(listen) = metrics.listen else {
-        return;
-    };
+    if let Some(reason) = clash(metrics, grpc) {
+        problem(KeyPath::key("metrics").then("listen"), reason);
+    }
+}
+
+/// Why the endpoint cannot listen where `metrics` says, given the gRPC API's `grpc`; `None`
+/// when it can (or is off).
+pub(super) fn clash(metrics: &MetricsConfig, grpc: SocketAddr) -> Option<String> {
+    let listen = metrics.listen?;
     // Port 0 is a fresh port each time: two of them never clash. An unspecified address
     // (0.0.0.0, ::) takes the port on every address, the other's included.
     let same_ip =
         listen.ip() == grpc.ip() || listen.ip().is_unspecified() || grpc.ip().is_unspecified();
-    if listen.port() != 0 && listen.port() == grpc.port() && same_ip {
-        problem(
-            KeyPath::key("metrics").then("listen"),
-            format!(
-                "{listen} clashes with `listen`, the gRPC API's address ({grpc}): pick another port"
-            ),
-        );
-    }
+    (listen.port() != 0 && listen.port() == grpc.port() && same_ip).then(|| {
+        format!(
+            "{listen} clashes with `listen`, the gRPC API's address ({grpc}): pick another port"
+        )
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Config, ConfigError};
+    use super::super::{Config, ConfigError, Overrides};
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::from_toml_str(text, "test.toml")
@@ -112,6 +115,43 @@ mod tests {
         assert!(
             parse("listen = \"127.0.0.1:9600\"\n[metrics]\nlisten = \"127.0.0.1:9601\"\n").is_ok()
         );
+    }
+
+    #[test]
+    fn the_flag_turns_it_on_unless_it_clashes() {
+        let mut config = Config::default();
+        config
+            .apply(Overrides {
+                metrics: Some("127.0.0.1:0".parse().unwrap()),
+                ..Overrides::default()
+            })
+            .unwrap();
+        assert_eq!(config.metrics.listen, Some("127.0.0.1:0".parse().unwrap()));
+
+        let mut config = Config::default();
+        let message = config
+            .apply(Overrides {
+                metrics: Some("127.0.0.1:50051".parse().unwrap()),
+                ..Overrides::default()
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with("command line: --metrics: 127.0.0.1:50051 clashes with `listen`"),
+            "{message}"
+        );
+        assert_eq!(config, Config::default());
+
+        // --listen moved onto the configured endpoint.
+        let mut config = parse("[metrics]\nlisten = \"127.0.0.1:9600\"\n").unwrap();
+        let message = config
+            .apply(Overrides {
+                listen: Some("127.0.0.1:9600".parse().unwrap()),
+                ..Overrides::default()
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(message.starts_with("command line: --listen: "), "{message}");
     }
 
     #[test]

@@ -433,6 +433,8 @@ pub struct Overrides {
     pub listen: Option<SocketAddr>,
     /// `--rack ID`: replaces `rack`.
     pub rack: Option<String>,
+    /// `--metrics ADDR`: replaces `metrics.listen` (turns the endpoint on).
+    pub metrics: Option<SocketAddr>,
 }
 
 /// One thing wrong in a configuration.
@@ -570,6 +572,21 @@ impl Config {
         {
             problems.push(flag_problem("--db", "an empty path".to_owned()));
         }
+        if overrides.metrics.is_some() || overrides.listen.is_some() {
+            let metrics = MetricsConfig {
+                listen: overrides.metrics.or(self.metrics.listen),
+            };
+            if let Some(reason) =
+                self::metrics::clash(&metrics, overrides.listen.unwrap_or(self.listen))
+            {
+                let flag = if overrides.metrics.is_some() {
+                    "--metrics"
+                } else {
+                    "--listen"
+                };
+                problems.push(flag_problem(flag, reason));
+            }
+        }
         if !problems.is_empty() {
             return Err(ConfigError::Invalid {
                 origin: "command line".to_owned(),
@@ -587,6 +604,9 @@ impl Config {
         }
         if let Some(rack) = overrides.rack {
             self.rack = Some(rack);
+        }
+        if let Some(metrics) = overrides.metrics {
+            self.metrics.listen = Some(metrics);
         }
         Ok(())
     }
@@ -1766,12 +1786,14 @@ whatsapp = ["(unclosed"]
                 db: Some(PathBuf::from("/tmp/test.db")),
                 listen: Some("127.0.0.1:0".parse().unwrap()),
                 rack: Some("test-rack".to_owned()),
+                metrics: Some("127.0.0.1:9601".parse().unwrap()),
             })
             .unwrap();
         assert_eq!(config.ports.globs, ["/tmp/sim/*"]);
         assert_eq!(config.database_path(), PathBuf::from("/tmp/test.db"));
         assert_eq!(config.listen.port(), 0);
         assert_eq!(config.rack_id(), "test-rack");
+        assert_eq!(config.metrics.listen.map(|a| a.port()), Some(9601));
 
         // Empty overrides change nothing.
         let before = parse(FULL).unwrap();
