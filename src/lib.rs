@@ -15,7 +15,7 @@
 //! - [`pool`]: the renting rules: allocation, release, expiry, attribution, one-time codes.
 //! - [`store`]: SQLite: the inventory, every SMS exactly once, the audit trail.
 //! - [`daemon`]: the store, discovery and the port tasks together (`modempool serve`).
-//! - [`metrics`]: the metric names, the helpers that record them, and the Prometheus
+//! - [`metrics`]: the metric names, the functions that record them, and the Prometheus
 //!   scrape endpoint.
 //! - [`cli`]: the command-line commands; `main.rs` only parses arguments and calls these.
 //! - [`proto`]: the generated protobuf types of `proto/modempool/v1`.

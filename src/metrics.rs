@@ -1,14 +1,14 @@
 //! Metrics: what the daemon counts and measures, and the endpoint that shows it in the
 //! Prometheus text format (`[metrics] listen`, `GET /metrics`).
 //!
-//! This module owns every metric name and label: the rest of the code calls one helper per
-//! fact (`port_state`, `sms_received`, `allocation_released`, ...) and never spells a name,
+//! This module owns every metric name and label: the rest of the code calls one function
+//! per fact (`port_state`, `sms_received`, `allocation_released`, ...) and never spells a name,
 //! so that the names stay consistent and documented in one place. Labels are bounded: a
 //! port's path, a state, a recovery step, a release reason; never an ICCID, a number or an
 //! allocation id, which would grow the series without end.
 //!
-//! The helpers go through the `metrics` facade: until [`serve`] installs the recorder they
-//! do nothing, so tests, benches and the simulator pay nothing and need nothing set up.
+//! These functions go through the `metrics` facade: until [`bind`] installs the recorder
+//! they do nothing, so tests, benches and the simulator pay nothing and need nothing set up.
 //!
 //! | name | type | labels | what |
 //! | --- | --- | --- | --- |
@@ -297,8 +297,8 @@ fn install() -> Result<PrometheusHandle, MetricsError> {
     Ok(handle)
 }
 
-/// The endpoint's socket, bound, with the recorder installed: from here on every helper
-/// records. [`Bound::serve`] starts answering scrapes.
+/// The endpoint's socket, bound, with the recorder installed: from here on every recording
+/// function records. [`Bound::serve`] starts answering scrapes.
 #[derive(Debug)]
 pub struct Bound {
     listener: TcpListener,
@@ -463,7 +463,7 @@ mod tests {
     }
 
     #[test]
-    fn without_a_recorder_the_helpers_do_nothing() {
+    fn without_a_recorder_recording_does_nothing() {
         port_state("/dev/a", PortState::Ready);
         port_signal("/dev/a", None);
         sms_received("/dev/a");
