@@ -16,6 +16,8 @@
 //! - [`service_manager`]: what systemd hears: ready, watchdog, status, stopping.
 //! - [`store`]: SQLite: the inventory, every SMS exactly once, the audit trail.
 //! - [`daemon`]: the store, discovery and the port tasks together (`modempool serve`).
+//! - [`metrics`]: the metric names, the functions that record them, and the Prometheus
+//!   scrape endpoint.
 //! - [`cli`]: the command-line commands; `main.rs` only parses arguments and calls these.
 //! - [`proto`]: the generated protobuf types of `proto/modempool/v1`.
 
@@ -28,6 +30,7 @@ pub mod config;
 pub mod daemon;
 pub mod discovery;
 pub mod inventory;
+pub mod metrics;
 pub mod modem;
 pub mod pdu;
 pub mod pool;

@@ -64,6 +64,10 @@ enum Command {
         /// The rack id.
         #[arg(long, value_name = "ID")]
         rack: Option<String>,
+        /// Serve Prometheus metrics at http://ADDR/metrics (replaces metrics.listen; port 0:
+        /// any free port).
+        #[arg(long, value_name = "ADDR")]
+        metrics: Option<std::net::SocketAddr>,
         /// A SIM (by ICCID) whose configured PIN it refused may be tried once more: for
         /// after the PIN in the configuration was fixed. Repeatable.
         #[arg(long = "retry-pin", value_name = "ICCID")]
@@ -483,6 +487,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db,
             listen,
             rack,
+            metrics,
             retry_pins,
             rack_args,
             link_dir,
@@ -495,6 +500,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     db,
                     listen,
                     rack,
+                    metrics,
                 },
                 simulate,
                 personality: rack_args.personality,

@@ -2,10 +2,10 @@
 //! in-process, so it runs on any machine with no hardware and no configuration.
 //!
 //! It prints what it started, one fact per line (`database PATH`, the simulated ports in the
-//! `modempool simulate` form, `control ADDR`, `grpc ADDR`), then `ready`, and runs until
-//! SIGINT or SIGTERM: then it stops taking API calls (open ones finish, watches end), stops
-//! every port task (each finishes its command and its commit in flight), closes the
-//! database and exits 0.
+//! `modempool simulate` form, `control ADDR`, `grpc ADDR`, and `metrics ADDR` when
+//! `[metrics] listen` is set), then `ready`, and runs until SIGINT or SIGTERM: then it stops
+//! taking API calls (open ones finish, watches end), stops every port task (each finishes
+//! its command and its commit in flight), closes the database and exits 0.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -18,6 +18,7 @@ use tokio::sync::watch;
 use crate::api::{self, ApiError};
 use crate::config::{Config, ConfigError, Overrides};
 use crate::daemon::{Daemon, DaemonError, DaemonOptions};
+use crate::metrics::{self, MetricsError};
 use crate::pool::Pool;
 use crate::pool::otp::PatternError;
 use crate::service_manager;
@@ -61,6 +62,9 @@ pub enum ServeError {
     /// The gRPC API could not start.
     #[error(transparent)]
     Api(#[from] ApiError),
+    /// The metrics endpoint could not start.
+    #[error(transparent)]
+    Metrics(#[from] MetricsError),
     /// A code pattern of the config does not compile.
     #[error(transparent)]
     Pattern(#[from] PatternError),
@@ -111,6 +115,11 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
         ));
     }
     config.apply(overrides)?;
+    // Bound (and recording) before the port tasks start, so that their first states count.
+    let metrics = match config.metrics.listen {
+        Some(address) => Some(metrics::bind(address).await?),
+        None => None,
+    };
     let options = DaemonOptions {
         retry_pins: request.retry_pins.clone(),
         ..DaemonOptions::from_config(&config)
@@ -127,6 +136,7 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     )?;
     let expiry = pool.spawn_expiry(api_stopping.clone());
     let api_stopping_for_manager = api_stopping.clone();
+    let metrics = metrics.map(|bound| bound.serve(daemon.store().clone(), api_stopping.clone()));
     let server = api::serve(
         config.listen,
         &config.api,
@@ -142,6 +152,9 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
         writeln!(out, "control {control_address}")?;
     }
     writeln!(out, "grpc {}", server.local_addr)?;
+    if let Some(metrics) = &metrics {
+        writeln!(out, "metrics {}", metrics.local_addr)?;
+    }
     writeln!(out, "ready")?;
     out.flush()?;
     service_manager::ready(&service_manager::summary(&daemon.handle(), daemon.store()));

@@ -77,6 +77,9 @@
 //!
 //! [pool.codes]
 //! steam = ['code:\s*(?P<code>[A-Z0-9]{5})']
+//!
+//! [metrics]
+//! listen = "127.0.0.1:9600"         # default: no metrics endpoint
 //! ```
 //!
 //! This module only reads and checks; what each setting does is the business of the module
@@ -93,7 +96,9 @@ use std::time::Duration;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod api;
+mod metrics;
 
+pub use self::metrics::MetricsConfig;
 pub use api::{ApiConfig, PoolConfig, TlsConfig, TokenConfig};
 
 use crate::at::command::TimeoutClass;
@@ -166,6 +171,8 @@ pub struct Config {
     pub api: ApiConfig,
     /// `[pool]`: leases, health, cool-down, code patterns.
     pub pool: PoolConfig,
+    /// `[metrics]`: the Prometheus scrape endpoint. Default: off.
+    pub metrics: MetricsConfig,
 }
 
 impl Default for Config {
@@ -184,6 +191,7 @@ impl Default for Config {
             numbers: BTreeMap::new(),
             api: ApiConfig::default(),
             pool: PoolConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -444,6 +452,8 @@ pub struct Overrides {
     pub listen: Option<SocketAddr>,
     /// `--rack ID`: replaces `rack`.
     pub rack: Option<String>,
+    /// `--metrics ADDR`: replaces `metrics.listen` (turns the endpoint on).
+    pub metrics: Option<SocketAddr>,
 }
 
 /// One thing wrong in a configuration.
@@ -581,6 +591,21 @@ impl Config {
         {
             problems.push(flag_problem("--db", "an empty path".to_owned()));
         }
+        if overrides.metrics.is_some() || overrides.listen.is_some() {
+            let metrics = MetricsConfig {
+                listen: overrides.metrics.or(self.metrics.listen),
+            };
+            if let Some(reason) =
+                self::metrics::clash(&metrics, overrides.listen.unwrap_or(self.listen))
+            {
+                let flag = if overrides.metrics.is_some() {
+                    "--metrics"
+                } else {
+                    "--listen"
+                };
+                problems.push(flag_problem(flag, reason));
+            }
+        }
         if !problems.is_empty() {
             return Err(ConfigError::Invalid {
                 origin: "command line".to_owned(),
@@ -598,6 +623,9 @@ impl Config {
         }
         if let Some(rack) = overrides.rack {
             self.rack = Some(rack);
+        }
+        if let Some(metrics) = overrides.metrics {
+            self.metrics.listen = Some(metrics);
         }
         Ok(())
     }
@@ -682,6 +710,7 @@ impl Config {
         let mut problem = |key: KeyPath, reason: String| problems.push((key, reason));
         api::api_problems(&self.api, &mut problem);
         api::pool_problems(&self.pool, &mut problem);
+        self::metrics::metrics_problems(&self.metrics, self.listen, &mut problem);
 
         if let Some(rack) = &self.rack
             && let Err(reason) = check_rack_id(rack)
@@ -1254,6 +1283,9 @@ personality = "sim800"
 [numbers]
 "89490200001234567890" = "+49 151 12345678"
 "8970101000000000001" = "+79161234567"
+
+[metrics]
+listen = "127.0.0.1:9600"
 "#;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
@@ -1415,6 +1447,9 @@ personality = "sim800"
                 ]),
                 ..PoolConfig::default()
             },
+            metrics: MetricsConfig {
+                listen: Some(SocketAddr::from(([127, 0, 0, 1], 9600))),
+            },
             ..Config::default()
         };
         // Every setting is valid, and those with a default show exactly the default.
@@ -1534,6 +1569,10 @@ whatsapp = ["(unclosed"]
             )
         );
         assert_eq!(config.recovery.power_cycle_argv(slot03, None), None);
+        assert_eq!(
+            config.metrics.listen,
+            Some(SocketAddr::from(([127, 0, 0, 1], 9600)))
+        );
     }
 
     #[test]
@@ -1875,12 +1914,14 @@ whatsapp = ["(unclosed"]
                 db: Some(PathBuf::from("/tmp/test.db")),
                 listen: Some("127.0.0.1:0".parse().unwrap()),
                 rack: Some("test-rack".to_owned()),
+                metrics: Some("127.0.0.1:9601".parse().unwrap()),
             })
             .unwrap();
         assert_eq!(config.ports.globs, ["/tmp/sim/*"]);
         assert_eq!(config.database_path(), PathBuf::from("/tmp/test.db"));
         assert_eq!(config.listen.port(), 0);
         assert_eq!(config.rack_id(), "test-rack");
+        assert_eq!(config.metrics.listen.map(|a| a.port()), Some(9601));
 
         // Empty overrides change nothing.
         let before = parse(FULL).unwrap();

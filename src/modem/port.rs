@@ -21,6 +21,7 @@ use tokio_serial::{SerialPort, SerialPortBuilderExt, SerialStream};
 use tracing::Instrument;
 
 use crate::at::runner::{self, RunnerConfig};
+use crate::metrics::{self, RecoveryStep};
 use crate::store::Store;
 
 use super::probe::Inbox;
@@ -98,6 +99,7 @@ impl PortTask {
     }
 
     fn set_state(&self, state: PortState, detail: Option<String>) {
+        metrics::port_state(&self.name(), state);
         self.status.send_modify(|status| {
             status.state = state;
             status.detail = detail;
@@ -223,6 +225,7 @@ impl PortTask {
                     .await;
                     let next = match rung {
                         Rung::Reopen => {
+                            metrics::modem_reset(&self.name(), RecoveryStep::Reopen);
                             self.set_state(
                                 PortState::Recovering,
                                 Some(format!("{reason}; reopening")),
@@ -280,6 +283,7 @@ impl PortTask {
             .raw(&self.settings.reset_command, Duration::from_secs(10))
             .await;
         tracing::info!(port = %self.path.display(), ?result, "reset command sent");
+        metrics::modem_reset(&self.name(), RecoveryStep::Reset);
         self.event("modem_reset", &format!("{result:?}")).await;
         drop(channel);
         let _ = tokio::time::timeout(Duration::from_secs(5), runner).await;
@@ -313,6 +317,7 @@ impl PortTask {
             Err(_) => "power cycle command took longer than 60 s".to_owned(),
         };
         tracing::warn!(port = %self.path.display(), detail, "power cycle");
+        metrics::modem_reset(&self.name(), RecoveryStep::PowerCycle);
         self.event("power_cycle", &detail).await;
         true
     }

@@ -6,7 +6,7 @@
 //! the commit. A crash in between leaves it on the modem, and the next drain reads it again;
 //! the store's dedupe key makes that second read a no-op.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 use tokio::sync::watch;
@@ -21,6 +21,7 @@ use crate::at::error_codes::CmsError;
 use crate::at::runner::{AtChannel, RunError, Unsolicited};
 use crate::at::urc::{ReadyKind, SimStatus, Urc};
 use crate::config::IngestMode;
+use crate::metrics;
 use crate::store::{IncomingPart, NumberSource, PortUpdate, SimNumber, SimUpdate, Store};
 
 use super::probe::{self, Inbox, ModemIdentity, SimIdentity, SimSlot};
@@ -125,6 +126,7 @@ impl<'a> Session<'a> {
             }
             Err(error) if error.is_port_lost() => Err(SessionEnd::PortLost(error.to_string())),
             Err(error @ RunError::Timeout { .. }) => {
+                metrics::command_timeout(self.context.path);
                 self.consecutive_timeouts += 1;
                 if self.consecutive_timeouts >= TIMEOUTS_BEFORE_UNRESPONSIVE {
                     Err(SessionEnd::Unresponsive(error.to_string()))
@@ -151,6 +153,7 @@ impl<'a> Session<'a> {
         } else {
             tracing::info!(port = self.context.path, %state, "port state");
         }
+        metrics::port_state(self.context.path, state);
         self.publish(|status| {
             status.state = state;
             status.detail = detail;
@@ -479,6 +482,7 @@ impl<'a> Session<'a> {
         stored: Vec<StoredPdu>,
     ) -> Step<()> {
         let now = OffsetDateTime::now_utc();
+        let read_at = Instant::now();
         let parts = stored
             .iter()
             .map(|entry| IncomingPart {
@@ -491,7 +495,11 @@ impl<'a> Session<'a> {
             })
             .collect();
         let results = match self.context.store.ingest_batch(parts).await {
-            Ok(results) => results,
+            Ok(results) => {
+                let committed = results.iter().filter(|result| result.is_ok()).count();
+                metrics::ingest_committed(read_at.elapsed(), committed);
+                results
+            }
             Err(error) => {
                 // Nothing committed: nothing deleted. The next sweep tries again.
                 tracing::error!(port = self.context.path, %error, "could not commit SMS");
@@ -503,6 +511,7 @@ impl<'a> Session<'a> {
             match result {
                 Ok(outcome) => {
                     if !outcome.duplicate {
+                        metrics::sms_received(self.context.path);
                         self.publish(|status| status.sms_received += 1);
                     }
                     let delete = self
@@ -659,6 +668,7 @@ impl<'a> Session<'a> {
                 Ok(())
             }
             Urc::Signal { rssi } => {
+                metrics::port_signal(self.context.path, (rssi <= 31).then_some(rssi));
                 self.publish(|status| status.signal = (rssi <= 31).then_some(rssi));
                 Ok(())
             }
@@ -730,6 +740,7 @@ impl<'a> Session<'a> {
         let Some(iccid) = self.sim.as_ref().map(|sim| sim.iccid.clone()) else {
             return Ok(());
         };
+        let read_at = Instant::now();
         let part = IncomingPart {
             iccid,
             port_path: self.context.path.to_owned(),
@@ -740,7 +751,9 @@ impl<'a> Session<'a> {
         };
         match self.context.store.ingest(part).await {
             Ok(outcome) => {
+                metrics::ingest_committed(read_at.elapsed(), 1);
                 if !outcome.duplicate {
+                    metrics::sms_received(self.context.path);
                     self.publish(|status| status.sms_received += 1);
                 }
                 let ack = self.channel.run(&AcknowledgeMessage).await;
@@ -769,6 +782,7 @@ impl<'a> Session<'a> {
     async fn health(&mut self) -> Step<()> {
         let signal = self.channel.run(&SignalQuality).await;
         if let Some(signal) = self.judge(signal)? {
+            metrics::port_signal(self.context.path, signal.rssi);
             self.publish(|status| status.signal = signal.rssi);
         }
         let registration = self.channel.run(&RegistrationQuery).await;

@@ -27,6 +27,20 @@ pub enum PortState {
 }
 
 impl PortState {
+    /// Every state, in the order a port moves through them: for views (and metrics) that
+    /// show each state, the current one and the others.
+    pub const ALL: [PortState; 9] = [
+        PortState::Opening,
+        PortState::Probing,
+        PortState::Configuring,
+        PortState::Draining,
+        PortState::Ready,
+        PortState::Degraded,
+        PortState::Recovering,
+        PortState::Failed,
+        PortState::Gone,
+    ];
+
     /// The name used in logs, the database and status output.
     pub fn as_str(self) -> &'static str {
         match self {

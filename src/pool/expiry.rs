@@ -12,6 +12,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::{Notify, watch};
 
+use crate::metrics;
 use crate::store::Store;
 
 /// The longest the clock sleeps without looking again: a lease made by another path
@@ -29,6 +30,7 @@ pub async fn run(store: Store, wake: Arc<Notify>, mut shutdown: watch::Receiver<
         }
         let sleep = match store.expire_due().await {
             Ok(expired) => {
+                metrics::allocations_expired(expired.len());
                 if !expired.is_empty() {
                     tracing::info!(count = expired.len(), ids = ?expired, "leases expired");
                 }

@@ -17,6 +17,7 @@ use tokio::sync::Notify;
 
 use crate::config::PoolConfig;
 use crate::inventory;
+use crate::metrics;
 use crate::store::{
     AllocateOutcome, AllocationFilter, AllocationRequest, AllocationRow, AllocationState, Change,
     FeedItem, Idempotency, MessageFilter, MessageId, MessageRow, PoolRules, ReleaseReason,
@@ -209,6 +210,7 @@ impl Pool {
             .await?;
         match outcome {
             AllocateOutcome::Allocated(allocations) => {
+                metrics::allocations_created(allocations.len());
                 // A lease shorter than the one the clock waits for.
                 self.inner.expiry.notify_one();
                 Ok(Allocated {
@@ -352,6 +354,7 @@ impl Pool {
             .release(owner, id, reason, self.inner.rules.clone())
             .await?;
         let released = changed(change, id)?;
+        metrics::allocation_released(reason);
         let received = released.message_count > 0;
         Ok((released, received))
     }

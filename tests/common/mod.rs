@@ -131,6 +131,8 @@ pub struct Served {
     pub grpc: String,
     /// `control ADDR` (with `--simulate`).
     pub control: String,
+    /// `metrics ADDR` (with `[metrics] listen`), else empty.
+    pub metrics: String,
 }
 
 impl Served {
@@ -161,6 +163,7 @@ impl Served {
             ports: Vec::new(),
             grpc: String::new(),
             control: String::new(),
+            metrics: String::new(),
         };
         let deadline = std::time::Instant::now() + BOUND;
         loop {
@@ -174,6 +177,8 @@ impl Served {
                 served.grpc = address.to_owned();
             } else if let Some(address) = line.strip_prefix("control ") {
                 served.control = address.to_owned();
+            } else if let Some(address) = line.strip_prefix("metrics ") {
+                served.metrics = address.to_owned();
             } else if line.starts_with("sim") {
                 served.ports.push(line);
             }
