@@ -20,8 +20,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::ffi::OsStr;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -45,33 +43,15 @@ struct Served {
 
 fn start() -> Served {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let config = dir.path().join("modempool.toml");
-    // No tokens: open to loopback callers only, which is all this is.
-    std::fs::write(&config, "[pool]\ncooldown_secs = 0\n").expect("config written");
-    let ports = PORTS.to_string();
-    let (db, links) = (dir.path().join("db.sqlite"), dir.path().join("links"));
-    let flags = [
-        "--simulate",
-        &ports,
-        "--listen",
-        "127.0.0.1:0",
-        "--control",
-        "127.0.0.1:0",
-    ];
-    let args: Vec<&OsStr> = flags
-        .iter()
-        .map(OsStr::new)
-        .chain([
-            OsStr::new("--config"),
-            config.as_os_str(),
-            OsStr::new("--db"),
-            db.as_os_str(),
-            OsStr::new("--link-dir"),
-            links.as_os_str(),
-        ])
-        .collect();
     Served {
-        daemon: common::Served::start(&args, Stdio::null()),
+        // No tokens: open to loopback callers only, which is all this is.
+        daemon: common::Served::simulated(
+            PORTS,
+            dir.path(),
+            Some("[pool]\ncooldown_secs = 0\n"),
+            &[],
+            &[],
+        ),
         _dir: dir,
     }
 }

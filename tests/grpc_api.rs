@@ -11,8 +11,6 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::ffi::OsStr;
-use std::process::Stdio;
 use std::time::Duration;
 
 use tokio::time::timeout;
@@ -80,36 +78,13 @@ impl Served {
             hash(OTHER),
             hash(OPS)
         );
-        let config_path = dir.path().join("modempool.toml");
-        std::fs::write(&config_path, config).expect("the config is written");
-        let ports = ports.to_string();
-        let db = dir.path().join("db.sqlite");
-        let links = dir.path().join("links");
-        let flags = [
-            "--simulate",
-            &ports,
-            "--listen",
-            "127.0.0.1:0",
-            "--control",
-            "127.0.0.1:0",
-            "--personality",
-            "mixed",
-            "--seed",
-            "11",
-        ];
-        let args: Vec<&OsStr> = flags
-            .iter()
-            .map(OsStr::new)
-            .chain([
-                OsStr::new("--config"),
-                config_path.as_os_str(),
-                OsStr::new("--db"),
-                db.as_os_str(),
-                OsStr::new("--link-dir"),
-                links.as_os_str(),
-            ])
-            .collect();
-        let daemon = common::Served::start(&args, Stdio::null());
+        let daemon = common::Served::simulated(
+            ports,
+            dir.path(),
+            Some(&config),
+            &["--personality", "mixed", "--seed", "11"],
+            &[],
+        );
         Served {
             grpc: daemon.grpc.clone(),
             control: daemon.control.clone(),

@@ -10,7 +10,6 @@
 
 mod common;
 
-use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
@@ -90,41 +89,14 @@ fn run_bounded(mut command: Command, bound: Duration) -> std::io::Result<Run> {
 
 /// Starts the daemon with 4 simulated modems and two tokens in `dir`.
 fn start_daemon(dir: &Path) -> Served {
-    let config = dir.join("modempool.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[api]\ntokens = [\n  {{ name = \"backend\", sha256 = \"{}\" }},\n  \
+    let config = format!(
+        "[api]\ntokens = [\n  {{ name = \"backend\", sha256 = \"{}\" }},\n  \
              {{ name = \"ops\", sha256 = \"{}\", admin = true }},\n]\n\
              [pool]\ncooldown_secs = 0\n",
-            hash_token("backend-token"),
-            hash_token("ops-token"),
-        ),
-    )
-    .expect("the config is written");
-    let ports = PORTS.to_string();
-    let (db, links) = (dir.join("db.sqlite"), dir.join("links"));
-    let flags = [
-        "--simulate",
-        &ports,
-        "--listen",
-        "127.0.0.1:0",
-        "--control",
-        "127.0.0.1:0",
-    ];
-    let args: Vec<&OsStr> = flags
-        .iter()
-        .map(OsStr::new)
-        .chain([
-            OsStr::new("--db"),
-            db.as_os_str(),
-            OsStr::new("--link-dir"),
-            links.as_os_str(),
-            OsStr::new("--config"),
-            config.as_os_str(),
-        ])
-        .collect();
-    Served::start(&args, Stdio::null())
+        hash_token("backend-token"),
+        hash_token("ops-token"),
+    );
+    Served::simulated(PORTS, dir, Some(&config), &[], &[])
 }
 
 /// Polls ListStock (any service) with the crate's own client until `want` SIMs are

@@ -9,11 +9,10 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{BOUND, Served, bounded, stdout};
@@ -121,30 +120,7 @@ fn scrape_until(address: &str, what: &str, done: impl Fn(&[Sample]) -> bool) -> 
 }
 
 fn serve(dir: &Path, config: &str) -> Served {
-    let config_path = dir.join("modempool.toml");
-    std::fs::write(&config_path, config).expect("the config is written");
-    let db = dir.join("db");
-    let links = dir.join("links");
-    let args: Vec<&OsStr> = [
-        "--simulate",
-        "2",
-        "--listen",
-        "127.0.0.1:0",
-        "--control",
-        "127.0.0.1:0",
-    ]
-    .iter()
-    .map(OsStr::new)
-    .chain([
-        OsStr::new("--db"),
-        db.as_os_str(),
-        OsStr::new("--link-dir"),
-        links.as_os_str(),
-        OsStr::new("--config"),
-        config_path.as_os_str(),
-    ])
-    .collect();
-    Served::start(&args, Stdio::inherit())
+    Served::simulated(2, dir, Some(config), &[], &[])
 }
 
 #[test]

@@ -3,8 +3,7 @@
 
 mod common;
 
-use std::ffi::OsStr;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{BOUND, Served, bounded, stdout};
@@ -27,26 +26,7 @@ fn snapshot(server: &str) -> serde_json::Value {
 #[test]
 fn status_shows_every_port_and_says_whether_all_are_healthy() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let (db, links) = (dir.path().join("db.sqlite"), dir.path().join("links"));
-    let flags = [
-        "--simulate",
-        "2",
-        "--listen",
-        "127.0.0.1:0",
-        "--control",
-        "127.0.0.1:0",
-    ];
-    let args: Vec<&OsStr> = flags
-        .iter()
-        .map(OsStr::new)
-        .chain([
-            OsStr::new("--db"),
-            db.as_os_str(),
-            OsStr::new("--link-dir"),
-            links.as_os_str(),
-        ])
-        .collect();
-    let served = Served::start(&args, Stdio::null());
+    let served = Served::simulated(2, dir.path(), None, &[], &[]);
     let deadline = Instant::now() + BOUND;
     // Ready, and the first health poll done (signal known) on every port.
     let settled = |json: &serde_json::Value| {

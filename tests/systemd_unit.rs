@@ -10,7 +10,7 @@ use std::ffi::OsStr;
 use std::io::Write;
 use std::os::unix::net::UnixDatagram;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{BOUND, Served};
@@ -114,28 +114,11 @@ fn the_daemon_notifies_ready_watchdog_status_and_stopping() {
     socket
         .set_read_timeout(Some(Duration::from_millis(200)))
         .expect("a read timeout");
-    let (db, links) = (dir.path().join("db.sqlite"), dir.path().join("links"));
-    let flags = [
-        "--simulate",
-        "2",
-        "--listen",
-        "127.0.0.1:0",
-        "--control",
-        "127.0.0.1:0",
-    ];
-    let args: Vec<&OsStr> = flags
-        .iter()
-        .map(OsStr::new)
-        .chain([
-            OsStr::new("--db"),
-            db.as_os_str(),
-            OsStr::new("--link-dir"),
-            links.as_os_str(),
-        ])
-        .collect();
-    let mut served = Served::start_with_env(
-        &args,
-        Stdio::null(),
+    let mut served = Served::simulated(
+        2,
+        dir.path(),
+        None,
+        &[],
         &[
             ("NOTIFY_SOCKET", socket_path.as_os_str()),
             // Every second: the test sees it without waiting long.

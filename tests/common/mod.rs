@@ -187,6 +187,43 @@ impl Served {
         served
     }
 
+    /// `modempool serve --simulate PORTS` on any free addresses, with its database, links
+    /// and (when given) config file `config` in `dir`; `extra` flags and `env` added;
+    /// stderr discarded.
+    pub fn simulated(
+        ports: u32,
+        dir: &Path,
+        config: Option<&str>,
+        extra: &[&str],
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Served {
+        use std::ffi::OsString;
+        let mut args: Vec<OsString> = [
+            "--simulate",
+            &ports.to_string(),
+            "--listen",
+            "127.0.0.1:0",
+            "--control",
+            "127.0.0.1:0",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        for (flag, path) in [("--db", "db.sqlite"), ("--link-dir", "links")] {
+            args.push(flag.into());
+            args.push(dir.join(path).into());
+        }
+        if let Some(config) = config {
+            let path = dir.join("modempool.toml");
+            std::fs::write(&path, config).expect("the config is written");
+            args.push("--config".into());
+            args.push(path.into());
+        }
+        args.extend(extra.iter().map(OsString::from));
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(OsString::as_os_str).collect();
+        Served::start_with_env(&args, Stdio::null(), env)
+    }
+
     pub fn terminate(&mut self) -> std::process::ExitStatus {
         terminate(&mut self.child)
     }
