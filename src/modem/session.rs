@@ -661,6 +661,7 @@ impl<'a> Session<'a> {
                         let signal = self.channel.run(&SignalQuality).await;
                         if let Some(signal) = self.judge(signal)? {
                             self.publish(|status| status.signal = signal.rssi);
+                            metrics::port_signal(self.context.path, signal.rssi);
                         }
                     }
                     self.save_port().await;
