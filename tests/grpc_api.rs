@@ -52,15 +52,19 @@ impl Interceptor for Bearer {
 type Pool = PoolClient<tonic::service::interceptor::InterceptedService<Channel, Bearer>>;
 type Admin = AdminClient<tonic::service::interceptor::InterceptedService<Channel, Bearer>>;
 
-/// A `modempool serve --simulate N` child with its own directory.
+/// A `modempool serve --simulate N` child with its own directory; its addresses and port
+/// lines are the daemon's (through `Deref`).
 struct Served {
-    /// Kept for its drop, which stops the daemon.
-    _daemon: common::Served,
-    grpc: String,
-    control: String,
-    /// The simulated ports' start-up lines, by index.
-    ports: Vec<String>,
+    daemon: common::Served,
     _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Served {
+    type Target = common::Served;
+
+    fn deref(&self) -> &common::Served {
+        &self.daemon
+    }
 }
 
 impl Served {
@@ -85,13 +89,7 @@ impl Served {
             &["--personality", "mixed", "--seed", "11"],
             &[],
         );
-        Served {
-            grpc: daemon.grpc.clone(),
-            control: daemon.control.clone(),
-            ports: daemon.ports.clone(),
-            _daemon: daemon,
-            _dir: dir,
-        }
+        Served { daemon, _dir: dir }
     }
 
     async fn channel(address: &str) -> Channel {

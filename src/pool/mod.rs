@@ -19,9 +19,9 @@ use crate::config::PoolConfig;
 use crate::inventory;
 use crate::metrics;
 use crate::store::{
-    AllocateOutcome, AllocationFilter, AllocationRequest, AllocationRow, AllocationState, Change,
-    FeedItem, Idempotency, MessageFilter, MessageId, MessageRow, PoolRules, ReleaseReason,
-    RerentReason, Store, StoreError,
+    AllocateOutcome, AllocationFilter, AllocationRequest, AllocationRow, Change, FeedItem,
+    Idempotency, MessageFilter, MessageId, MessageRow, PoolRules, ReleaseReason, RerentReason,
+    Store, StoreError,
 };
 
 use otp::CodeExtractor;
@@ -170,11 +170,6 @@ impl Pool {
     /// In-memory counters.
     pub fn counters(&self) -> &PoolCounters {
         &self.inner.counters
-    }
-
-    /// The renting rules in force.
-    pub fn rules(&self) -> &PoolRules {
-        &self.inner.rules
     }
 
     /// Starts the expiry clock (see [`expiry`]); it ends when `shutdown` turns true.
@@ -616,11 +611,6 @@ fn median(values: &mut [Duration]) -> Option<Duration> {
     }
     values.sort_unstable();
     Some(values[(values.len() - 1) / 2])
-}
-
-/// Whether an allocation is active now (its state, and its lease not run out).
-pub fn is_active(allocation: &AllocationRow) -> bool {
-    allocation.state == AllocationState::Active && allocation.expires_at > OffsetDateTime::now_utc()
 }
 
 #[cfg(test)]

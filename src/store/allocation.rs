@@ -503,28 +503,3 @@ pub(crate) fn sim_presence(
     };
     feed(connection, &allocation, kind.as_str(), None, now, detail)
 }
-
-/// Sets a SIM's state (a technician's decision); `None` if there is no such SIM.
-pub(crate) fn set_sim_state(
-    connection: &Connection,
-    iccid: &str,
-    state: super::model::SimState,
-    reason: &str,
-    now: &str,
-) -> Result<bool, StoreError> {
-    let changed = connection
-        .prepare_cached("UPDATE sims SET state = ?2 WHERE iccid = ?1")
-        .and_then(|mut statement| statement.execute(params![iccid, state.as_str()]))
-        .context("setting a SIM's state")?;
-    if changed > 0 {
-        super::events::record(
-            connection,
-            now,
-            "sim_state",
-            None,
-            Some(iccid),
-            &format!("{}: {reason}", state.as_str()),
-        )?;
-    }
-    Ok(changed > 0)
-}

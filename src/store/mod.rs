@@ -295,13 +295,7 @@ impl Store {
         self.inner
             .writer
             .call("setting a SIM's state", move |connection| {
-                allocation::set_sim_state(
-                    connection,
-                    &iccid,
-                    state,
-                    &reason,
-                    &timestamp::now_text()?,
-                )
+                rack::set_sim_state(connection, &iccid, state, &reason, &timestamp::now_text()?)
             })
             .await
     }

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::error::{SqlContext, StoreError};
 use super::events;
-use super::model::{NumberSource, PortUpdate, SimSeen, SimUpdate};
+use super::model::{NumberSource, PortUpdate, SimSeen, SimState, SimUpdate};
 
 /// Upserts a port. `None` fields keep their stored values, except `last_error`.
 pub(crate) fn port_seen(
@@ -361,6 +361,31 @@ pub(crate) fn set_sim_number(
             None,
             Some(iccid),
             &format!("{number} (manual)"),
+        )?;
+    }
+    Ok(changed > 0)
+}
+
+/// Sets a SIM's state (a technician's decision); `false` if there is no such SIM.
+pub(crate) fn set_sim_state(
+    connection: &Connection,
+    iccid: &str,
+    state: SimState,
+    reason: &str,
+    now: &str,
+) -> Result<bool, StoreError> {
+    let changed = connection
+        .prepare_cached("UPDATE sims SET state = ?2 WHERE iccid = ?1")
+        .and_then(|mut statement| statement.execute(params![iccid, state.as_str()]))
+        .context("setting a SIM's state")?;
+    if changed > 0 {
+        events::record(
+            connection,
+            now,
+            "sim_state",
+            None,
+            Some(iccid),
+            &format!("{}: {reason}", state.as_str()),
         )?;
     }
     Ok(changed > 0)
