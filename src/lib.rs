@@ -29,6 +29,7 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod discovery;
+pub mod http_server;
 pub mod inventory;
 pub mod metrics;
 pub mod modem;
