@@ -32,6 +32,7 @@ pub mod discovery;
 pub mod http_server;
 pub mod inventory;
 pub mod metrics;
+pub mod partner;
 pub mod modem;
 pub mod pdu;
 pub mod pool;

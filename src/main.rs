@@ -68,6 +68,10 @@ enum Command {
         /// any free port).
         #[arg(long, value_name = "ADDR")]
         metrics: Option<std::net::SocketAddr>,
+        /// Serve the partner HTTP API (getNumbers, rentNumber, getSMS, cancelNumber) on ADDR
+        /// (replaces partner_api.listen; the partners come from the config file).
+        #[arg(long, value_name = "ADDR")]
+        partner_listen: Option<std::net::SocketAddr>,
         /// A SIM (by ICCID) whose configured PIN it refused may be tried once more: for
         /// after the PIN in the configuration was fixed. Repeatable.
         #[arg(long = "retry-pin", value_name = "ICCID")]
@@ -115,8 +119,11 @@ enum Command {
         /// Who will hold it: allocations belong to this name.
         name: String,
         /// May call the Admin service too.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "partner")]
         admin: bool,
+        /// A partner API key instead: prints the `[[partner_api.partners]]` entry.
+        #[arg(long)]
+        partner: bool,
     },
     /// Check a configuration file as `serve` would load it; print the effective configuration.
     ///
@@ -488,6 +495,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             rack,
             metrics,
+            partner_listen,
             retry_pins,
             rack_args,
             link_dir,
@@ -501,6 +509,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     listen,
                     rack,
                     metrics,
+                    partner_listen,
                 },
                 simulate,
                 personality: rack_args.personality,
@@ -547,11 +556,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Token { name, admin } => {
+        Command::Token {
+            name,
+            admin,
+            partner,
+        } => {
             let token = modempool::api::auth::new_token();
             let hash = modempool::api::auth::hash_token(&token);
             let mut out = io::stdout().lock();
             writeln!(out, "token  {token}")?;
+            if partner {
+                writeln!(
+                    out,
+                    "config [[partner_api.partners]]\nconfig name = \"{}\"\nconfig key_sha256 = \"{hash}\"\nconfig prices = {{ GB = 0.25 }}  # per SMS, by country",
+                    name.escape_debug()
+                )?;
+                return Ok(ExitCode::SUCCESS);
+            }
             writeln!(
                 out,
                 "config tokens = [{{ name = \"{}\", sha256 = \"{hash}\"{} }}]  # in [api]",

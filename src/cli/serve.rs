@@ -2,8 +2,8 @@
 //! in-process, so it runs on any machine with no hardware and no configuration.
 //!
 //! It prints what it started, one fact per line (`database PATH`, the simulated ports in the
-//! `modempool simulate` form, `control ADDR`, `grpc ADDR`, and `metrics ADDR` when
-//! `[metrics] listen` is set), then `ready`, and runs until SIGINT or SIGTERM: then it stops
+//! `modempool simulate` form, `control ADDR`, `grpc ADDR`, `metrics ADDR` when
+//! `[metrics] listen` is set, `partner ADDR` when `[partner_api] listen` is), then `ready`, and runs until SIGINT or SIGTERM: then it stops
 //! taking API calls (open ones finish, watches end), stops every port task (each finishes
 //! its command and its commit in flight), closes the database and exits 0.
 
@@ -19,6 +19,7 @@ use crate::api::{self, ApiError};
 use crate::config::{Config, ConfigError, Overrides};
 use crate::daemon::{Daemon, DaemonError, DaemonOptions};
 use crate::metrics::{self, MetricsError};
+use crate::partner;
 use crate::pool::Pool;
 use crate::pool::otp::PatternError;
 use crate::service_manager;
@@ -68,6 +69,16 @@ pub enum ServeError {
     /// A code pattern of the config does not compile.
     #[error(transparent)]
     Pattern(#[from] PatternError),
+    /// An HTTP listener could not bind its address.
+    #[error("{what} cannot listen on {}: {source}", address.map_or_else(|| "?".to_owned(), |a| a.to_string()))]
+    Bind {
+        /// Which listener.
+        what: &'static str,
+        /// Its address.
+        address: Option<SocketAddr>,
+        /// Why.
+        source: io::Error,
+    },
     /// Output, signals or binding failed.
     #[error(transparent)]
     Io(#[from] io::Error),
@@ -137,6 +148,13 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     let expiry = pool.spawn_expiry(api_stopping.clone());
     let api_stopping_for_manager = api_stopping.clone();
     let metrics = metrics.map(|bound| bound.serve(daemon.store().clone(), api_stopping.clone()));
+    let partner_api = partner::serve(&config.partner_api, pool.clone(), api_stopping.clone())
+        .await
+        .map_err(|source| ServeError::Bind {
+            what: "the partner API",
+            address: config.partner_api.listen,
+            source,
+        })?;
     let server = api::serve(
         config.listen,
         &config.api,
@@ -155,6 +173,9 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     if let Some(metrics) = &metrics {
         writeln!(out, "metrics {}", metrics.local_addr)?;
     }
+    if let Some(partner_api) = &partner_api {
+        writeln!(out, "partner {}", partner_api.local_addr)?;
+    }
     writeln!(out, "ready")?;
     out.flush()?;
     service_manager::ready(&service_manager::summary(&daemon.handle(), daemon.store()));
@@ -172,6 +193,11 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
         Ok(Ok(Err(error))) => tracing::error!(%error, "the gRPC server failed"),
         Err(_) => tracing::warn!("API calls still open after {STOP_LIMIT:?}; stopping anyway"),
         _ => {}
+    }
+    if let Some(partner_api) = partner_api
+        && let Ok(Ok(Err(error))) = tokio::time::timeout(STOP_LIMIT, partner_api.task).await
+    {
+        tracing::error!(%error, "the partner API failed");
     }
     let _ = tokio::time::timeout(STOP_LIMIT, expiry).await;
     daemon.stop(STOP_LIMIT).await;

@@ -118,7 +118,7 @@ impl PoolConfig {
 }
 
 /// Whether `name` may name a token: `[A-Za-z0-9_.-]{1,64}`.
-fn valid_token_name(name: &str) -> bool {
+pub(super) fn valid_token_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name
             .bytes()

@@ -35,11 +35,7 @@ pub(super) fn metrics_problems(
 /// when it can (or is off).
 pub(super) fn clash(metrics: &MetricsConfig, grpc: SocketAddr) -> Option<String> {
     let listen = metrics.listen?;
-    // Port 0 is a fresh port each time: two of them never clash. An unspecified address
-    // (0.0.0.0, ::) takes the port on every address, the other's included.
-    let same_ip =
-        listen.ip() == grpc.ip() || listen.ip().is_unspecified() || grpc.ip().is_unspecified();
-    (listen.port() != 0 && listen.port() == grpc.port() && same_ip).then(|| {
+    super::addresses_clash(listen, grpc).then(|| {
         format!(
             "{listen} clashes with `listen`, the gRPC API's address ({grpc}): pick another port"
         )

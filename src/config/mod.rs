@@ -97,8 +97,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod api;
 mod metrics;
+mod partner;
 
 pub use self::metrics::MetricsConfig;
+pub use partner::{PartnerApiConfig, PartnerConfig, Price, known_country};
 pub use api::{ApiConfig, PoolConfig, TlsConfig, TokenConfig};
 
 use crate::at::command::TimeoutClass;
@@ -173,6 +175,8 @@ pub struct Config {
     pub pool: PoolConfig,
     /// `[metrics]`: the Prometheus scrape endpoint. Default: off.
     pub metrics: MetricsConfig,
+    /// `[partner_api]`: the HTTP API for SMS aggregators. Default: off.
+    pub partner_api: PartnerApiConfig,
 }
 
 impl Default for Config {
@@ -192,6 +196,7 @@ impl Default for Config {
             api: ApiConfig::default(),
             pool: PoolConfig::default(),
             metrics: MetricsConfig::default(),
+            partner_api: PartnerApiConfig::default(),
         }
     }
 }
@@ -454,6 +459,9 @@ pub struct Overrides {
     pub rack: Option<String>,
     /// `--metrics ADDR`: replaces `metrics.listen` (turns the endpoint on).
     pub metrics: Option<SocketAddr>,
+    /// `--partner-listen ADDR`: replaces `partner_api.listen` (turns the partner API on;
+    /// partners still come from the file).
+    pub partner_listen: Option<SocketAddr>,
 }
 
 /// One thing wrong in a configuration.
@@ -606,6 +614,27 @@ impl Config {
                 problems.push(flag_problem(flag, reason));
             }
         }
+        if overrides.partner_listen.is_some() || overrides.listen.is_some() {
+            let mut effective = self.clone();
+            effective.listen = overrides.listen.unwrap_or(self.listen);
+            effective.metrics.listen = overrides.metrics.or(self.metrics.listen);
+            effective.partner_api.listen = overrides.partner_listen.or(self.partner_api.listen);
+            let flag = if overrides.partner_listen.is_some() {
+                "--partner-listen"
+            } else {
+                "--listen"
+            };
+            if let Some(reason) = effective.partner_clash() {
+                problems.push(flag_problem(flag, reason));
+            }
+            if overrides.partner_listen.is_some() && self.partner_api.partners.is_empty() {
+                problems.push(flag_problem(
+                    "--partner-listen",
+                    "no [[partner_api.partners]] in the config file may call the partner API"
+                        .to_owned(),
+                ));
+            }
+        }
         if !problems.is_empty() {
             return Err(ConfigError::Invalid {
                 origin: "command line".to_owned(),
@@ -627,7 +656,24 @@ impl Config {
         if let Some(metrics) = overrides.metrics {
             self.metrics.listen = Some(metrics);
         }
+        if let Some(partner) = overrides.partner_listen {
+            self.partner_api.listen = Some(partner);
+        }
         Ok(())
+    }
+
+    /// Why the partner API cannot listen where `partner_api.listen` says, given the other
+    /// listeners; `None` when it can (or is off).
+    fn partner_clash(&self) -> Option<String> {
+        let partner = self.partner_api.listen?;
+        [("listen", Some(self.listen)), ("metrics.listen", self.metrics.listen)]
+            .into_iter()
+            .find_map(|(key, other)| {
+                let other = other?;
+                addresses_clash(partner, other).then(|| {
+                    format!("{partner} clashes with `{key}` ({other}): pick another port")
+                })
+            })
     }
 
     /// The rack id: `rack` if set, else derived from the host name, else `"rack"`.
@@ -711,6 +757,10 @@ impl Config {
         api::api_problems(&self.api, &mut problem);
         api::pool_problems(&self.pool, &mut problem);
         self::metrics::metrics_problems(&self.metrics, self.listen, &mut problem);
+        partner::partner_problems(&self.partner_api, self.pool.max_lease_secs, &mut problem);
+        if let Some(reason) = self.partner_clash() {
+            problem(KeyPath::key("partner_api").then("listen"), reason);
+        }
 
         if let Some(rack) = &self.rack
             && let Err(reason) = check_rack_id(rack)
@@ -962,6 +1012,14 @@ impl Config {
             }
         }
     }
+}
+
+/// Whether two listeners would take the same port. Port 0 is a fresh port each time: two of
+/// them never clash. An unspecified address (0.0.0.0, ::) takes the port on every address,
+/// the other's included.
+pub(crate) fn addresses_clash(a: SocketAddr, b: SocketAddr) -> bool {
+    let same_ip = a.ip() == b.ip() || a.ip().is_unspecified() || b.ip().is_unspecified();
+    a.port() != 0 && a.port() == b.port() && same_ip
 }
 
 fn flag_problem(flag: &str, reason: String) -> Problem {
