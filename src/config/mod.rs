@@ -100,8 +100,8 @@ mod metrics;
 mod partner;
 
 pub use self::metrics::MetricsConfig;
-pub use partner::{PartnerApiConfig, PartnerConfig, Price, known_country};
 pub use api::{ApiConfig, PoolConfig, TlsConfig, TokenConfig};
+pub use partner::{PartnerApiConfig, PartnerConfig, Price, known_country};
 
 use crate::at::command::TimeoutClass;
 use crate::at::runner::Timeouts;
@@ -666,14 +666,16 @@ impl Config {
     /// listeners; `None` when it can (or is off).
     fn partner_clash(&self) -> Option<String> {
         let partner = self.partner_api.listen?;
-        [("listen", Some(self.listen)), ("metrics.listen", self.metrics.listen)]
-            .into_iter()
-            .find_map(|(key, other)| {
-                let other = other?;
-                addresses_clash(partner, other).then(|| {
-                    format!("{partner} clashes with `{key}` ({other}): pick another port")
-                })
-            })
+        [
+            ("listen", Some(self.listen)),
+            ("metrics.listen", self.metrics.listen),
+        ]
+        .into_iter()
+        .find_map(|(key, other)| {
+            let other = other?;
+            addresses_clash(partner, other)
+                .then(|| format!("{partner} clashes with `{key}` ({other}): pick another port"))
+        })
     }
 
     /// The rack id: `rack` if set, else derived from the host name, else `"rack"`.
@@ -1973,6 +1975,7 @@ whatsapp = ["(unclosed"]
                 listen: Some("127.0.0.1:0".parse().unwrap()),
                 rack: Some("test-rack".to_owned()),
                 metrics: Some("127.0.0.1:9601".parse().unwrap()),
+                partner_listen: None,
             })
             .unwrap();
         assert_eq!(config.ports.globs, ["/tmp/sim/*"]);

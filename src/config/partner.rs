@@ -81,6 +81,12 @@ pub struct PartnerConfig {
     /// in `prices` are offered).
     #[serde(default)]
     pub default_price: Option<Price>,
+    /// `requests_per_minute`: this partner's rate, instead of the section's. 1..=60000.
+    #[serde(default)]
+    pub requests_per_minute: Option<u32>,
+    /// `burst`: this partner's burst, instead of the section's. 1..=10000.
+    #[serde(default)]
+    pub burst: Option<u32>,
 }
 
 impl PartnerConfig {
@@ -197,19 +203,30 @@ pub(super) fn partner_problems(
             ),
         );
     }
-    if !(1..=60_000).contains(&partner.requests_per_minute) {
-        problem(
-            key.then("requests_per_minute"),
-            format!(
-                "{} is not between 1 and 60000",
-                partner.requests_per_minute
-            ),
-        );
-    }
-    if !(1..=10_000).contains(&partner.burst) {
-        problem(
-            key.then("burst"),
-            format!("{} is not between 1 and 10000", partner.burst),
+    let mut rate = |at: KeyPath, rate: Option<u32>, burst: Option<u32>| {
+        if let Some(rate) = rate.filter(|rate| !(1..=60_000).contains(rate)) {
+            problem(
+                at.then("requests_per_minute"),
+                format!("{rate} is not between 1 and 60000"),
+            );
+        }
+        if let Some(burst) = burst.filter(|burst| !(1..=10_000).contains(burst)) {
+            problem(
+                at.then("burst"),
+                format!("{burst} is not between 1 and 10000"),
+            );
+        }
+    };
+    rate(
+        key.clone(),
+        Some(partner.requests_per_minute),
+        Some(partner.burst),
+    );
+    for (index, entry) in partner.partners.iter().enumerate() {
+        rate(
+            key.then("partners").at(index),
+            entry.requests_per_minute,
+            entry.burst,
         );
     }
     if partner.listen.is_some() && partner.partners.is_empty() {
@@ -304,7 +321,10 @@ mod tests {
         ))
         .unwrap();
         let partner = &config.partner_api.partners[0];
-        assert_eq!(partner.price("GB"), Some(Price::from_decimal(0.25).unwrap()));
+        assert_eq!(
+            partner.price("GB"),
+            Some(Price::from_decimal(0.25).unwrap())
+        );
         assert_eq!(partner.price("DE"), Some(Price::from_decimal(1.0).unwrap()));
         assert_eq!(partner.price("FR"), Some(Price::from_decimal(0.1).unwrap()));
         assert_eq!(config.partner_api.currency, "EUR");
@@ -360,6 +380,9 @@ mod tests {
             "listen = \"127.0.0.1:7000\"\n[partner_api]\nlisten = \"0.0.0.0:7000\"\n\
              [[partner_api.partners]]\nname = \"a\"\nkey_sha256 = \"{KEY}\"\ndefault_price = 1\n"
         ));
-        assert!(text.contains("partner_api.listen: 0.0.0.0:7000 clashes"), "{text}");
+        assert!(
+            text.contains("partner_api.listen: 0.0.0.0:7000 clashes"),
+            "{text}"
+        );
     }
 }

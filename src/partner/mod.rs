@@ -34,7 +34,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -65,7 +65,8 @@ struct Inner {
     config: PartnerApiConfig,
     /// Index into `config.partners`, by the hash of the partner's key.
     by_key_hash: HashMap<String, usize>,
-    limiter: DefaultKeyedRateLimiter<usize>,
+    /// Each partner's rate limiter, in the order of `config.partners`.
+    limiters: Vec<DefaultDirectRateLimiter>,
     clock: DefaultClock,
 }
 
@@ -80,8 +81,20 @@ impl std::fmt::Debug for PartnerApi {
 impl PartnerApi {
     /// The API over `pool` for the partners of `config` (checked by the config loader).
     pub fn new(config: &PartnerApiConfig, pool: Pool) -> PartnerApi {
-        let rate = NonZeroU32::new(config.requests_per_minute).unwrap_or(NonZeroU32::MIN);
-        let burst = NonZeroU32::new(config.burst).unwrap_or(NonZeroU32::MIN);
+        let limiters = config
+            .partners
+            .iter()
+            .map(|partner| {
+                let rate = partner
+                    .requests_per_minute
+                    .unwrap_or(config.requests_per_minute);
+                let burst = partner.burst.unwrap_or(config.burst);
+                RateLimiter::direct(
+                    Quota::per_minute(NonZeroU32::new(rate).unwrap_or(NonZeroU32::MIN))
+                        .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN)),
+                )
+            })
+            .collect();
         let by_key_hash = config
             .partners
             .iter()
@@ -93,7 +106,7 @@ impl PartnerApi {
                 pool,
                 config: config.clone(),
                 by_key_hash,
-                limiter: RateLimiter::keyed(Quota::per_minute(rate).allow_burst(burst)),
+                limiters,
                 clock: DefaultClock::default(),
             }),
         }
@@ -123,7 +136,12 @@ impl PartnerApi {
             .by_key_hash
             .get(&hash_token(key))
             .ok_or_else(|| Failure::bad_key("unknown api_key"))?;
-        if let Err(not_until) = self.inner.limiter.check_key(&index) {
+        let limiter = self
+            .inner
+            .limiters
+            .get(index)
+            .ok_or_else(|| Failure::bad_key("unknown api_key"))?;
+        if let Err(not_until) = limiter.check() {
             let wait = not_until.wait_time_from(self.inner.clock.now());
             // Whole seconds, rounded up: a client waiting that long is let through.
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
@@ -278,7 +296,9 @@ async fn rent(
     let params = post_params(query, headers, body)?;
     let partner = api.partner(&params)?;
     let country = country_param(params.required("country")?)?;
-    let price = partner.price(&country).ok_or_else(|| not_offered(&country))?;
+    let price = partner
+        .price(&country)
+        .ok_or_else(|| not_offered(&country))?;
     let service = api.service(&params).to_owned();
     let allocated = api
         .inner
@@ -296,7 +316,10 @@ async fn rent(
         )
         .await?;
     // Allocate gives all it was asked for or fails: one.
-    let rental = allocated.allocations.first().ok_or_else(Failure::internal)?;
+    let rental = allocated
+        .allocations
+        .first()
+        .ok_or_else(Failure::internal)?;
     tracing::info!(
         partner = %partner.name,
         rental = %rental.id,

@@ -193,7 +193,11 @@ mod tests {
         for (content_type, body, reason) in [
             ("application/json", &b"[1,2]"[..], "not a JSON object"),
             ("application/json", b"{\"api_key\":", "not a JSON object"),
-            ("application/json", br#"{"country":["GB"]}"#, "array or object"),
+            (
+                "application/json",
+                br#"{"country":["GB"]}"#,
+                "array or object",
+            ),
             ("application/xml", b"<a/>", "is not accepted"),
             (
                 "application/x-www-form-urlencoded",
@@ -207,7 +211,11 @@ mod tests {
         }
         let long = format!("api_key={}", "k".repeat(300));
         let failure = Params::from_query(Some(&long)).unwrap_err();
-        assert!(failure.message.contains("longer than"), "{}", failure.message);
+        assert!(
+            failure.message.contains("longer than"),
+            "{}",
+            failure.message
+        );
         let missing = Params::default().required("rental_id").unwrap_err();
         assert_eq!(missing.message, "missing parameter 'rental_id'");
     }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -133,6 +135,8 @@ pub struct Served {
     pub control: String,
     /// `metrics ADDR` (with `[metrics] listen`), else empty.
     pub metrics: String,
+    /// `partner ADDR` (with `[partner_api] listen`), else empty.
+    pub partner: String,
 }
 
 impl Served {
@@ -164,6 +168,7 @@ impl Served {
             grpc: String::new(),
             control: String::new(),
             metrics: String::new(),
+            partner: String::new(),
         };
         let deadline = std::time::Instant::now() + BOUND;
         loop {
@@ -179,6 +184,8 @@ impl Served {
                 served.control = address.to_owned();
             } else if let Some(address) = line.strip_prefix("metrics ") {
                 served.metrics = address.to_owned();
+            } else if let Some(address) = line.strip_prefix("partner ") {
+                served.partner = address.to_owned();
             } else if line.starts_with("sim") {
                 served.ports.push(line);
             }
