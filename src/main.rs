@@ -566,11 +566,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut out = io::stdout().lock();
             writeln!(out, "token  {token}")?;
             if partner {
-                writeln!(
-                    out,
-                    "config [[partner_api.partners]]\nconfig name = \"{}\"\nconfig key_sha256 = \"{hash}\"\nconfig prices = {{ GB = 0.25 }}  # per SMS, by country",
-                    name.escape_debug()
-                )?;
+                writeln!(out, "# for the config file (edit the prices):")?;
+                writeln!(out, "[[partner_api.partners]]")?;
+                writeln!(out, "name = \"{}\"", name.escape_debug())?;
+                writeln!(out, "key_sha256 = \"{hash}\"")?;
+                writeln!(out, "prices = {{ GB = 0.25 }}  # per SMS, by country")?;
                 return Ok(ExitCode::SUCCESS);
             }
             writeln!(

@@ -623,3 +623,31 @@ fn the_openapi_description_is_served_as_kept_in_the_repository() {
         }
     }
 }
+
+#[test]
+fn a_partner_key_and_its_config_block_come_from_one_command() {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_modempool"));
+    command.args(["token", "aggregator-b", "--partner"]);
+    let output = common::bounded(command);
+    assert!(output.status.success(), "{output:?}");
+    let printed = common::stdout(&output);
+    let (first, block) = printed.split_once('\n').expect("two parts");
+    let key = first.strip_prefix("token  ").expect("the key first");
+    assert!(
+        block.contains(&format!("key_sha256 = \"{}\"", hash_token(key))),
+        "{block}"
+    );
+    // The block, as printed, is a valid partner of a config file.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("modempool.toml");
+    std::fs::write(
+        &file,
+        format!("[partner_api]\nlisten = \"127.0.0.1:0\"\n{block}"),
+    )
+    .expect("written");
+    let mut check = Command::new(env!("CARGO_BIN_EXE_modempool"));
+    check.arg("check-config").arg(&file);
+    let output = common::bounded(check);
+    assert!(output.status.success(), "{output:?}");
+    assert!(common::stdout(&output).contains("aggregator-b"));
+}

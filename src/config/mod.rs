@@ -1510,6 +1510,22 @@ listen = "127.0.0.1:9600"
             metrics: MetricsConfig {
                 listen: Some(SocketAddr::from(([127, 0, 0, 1], 9600))),
             },
+            partner_api: PartnerApiConfig {
+                listen: Some(SocketAddr::from(([0, 0, 0, 0], 8060))),
+                partners: vec![PartnerConfig {
+                    name: "aggregator-a".to_owned(),
+                    key_sha256: "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b"
+                        .to_owned(),
+                    prices: BTreeMap::from([
+                        ("DE".to_owned(), Price::from_decimal(0.3).unwrap()),
+                        ("GB".to_owned(), Price::from_decimal(0.25).unwrap()),
+                    ]),
+                    default_price: Some(Price::from_decimal(0.1).unwrap()),
+                    requests_per_minute: Some(600),
+                    burst: Some(50),
+                }],
+                ..PartnerApiConfig::default()
+            },
             ..Config::default()
         };
         // Every setting is valid, and those with a default show exactly the default.
