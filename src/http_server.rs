@@ -1,40 +1,174 @@
 //! Serving an axum router on a TCP address until the daemon stops: shared by the partner
 //! API and the rack page, which each listen on their own address.
+//!
+//! Connections are HTTP/1.1, served by hyper directly rather than `axum::serve`, for the
+//! limits a server facing the network needs: a client has [`HEADER_READ_TIMEOUT`] to send
+//! its request head (a slow client cannot hold a connection open for nothing), and on
+//! shutdown each connection finishes the request in flight and closes.
 
 use std::io;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
+use tower::ServiceExt;
+
+/// How long a client may take to send its request's head.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A bound HTTP server.
 #[derive(Debug)]
 pub struct HttpServer {
     /// The address bound: the real port when the configuration said port 0.
     pub local_addr: SocketAddr,
-    /// Ends once `shutdown` turned true and every open request has been answered
-    /// (server-sent event streams end with the shutdown signal too).
+    /// Ends once `shutdown` turned true and every open connection has finished its request
+    /// in flight (so a stream the router answers with must end on shutdown too).
     pub task: JoinHandle<io::Result<()>>,
 }
 
 /// Binds `listen` and serves `router` on it until `shutdown` turns true. Binding happens
 /// before this returns, so a busy address is an error at start, not a log line later.
+/// Handlers can read the peer's address with `ConnectInfo<SocketAddr>`.
 pub async fn serve(
     listen: SocketAddr,
     router: Router,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) -> io::Result<HttpServer> {
     let listener = TcpListener::bind(listen).await?;
     let local_addr = listener.local_addr()?;
-    let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, service)
-            .with_graceful_shutdown(async move {
-                let _ = shutdown.wait_for(|stop| *stop).await;
-            })
-            .await
-    });
+    let task = tokio::spawn(run(listener, router, shutdown));
     Ok(HttpServer { local_addr, task })
+}
+
+async fn run(
+    listener: TcpListener,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) -> io::Result<()> {
+    let mut connections = JoinSet::new();
+    loop {
+        if *shutdown.borrow_and_update() {
+            break;
+        }
+        tokio::select! {
+            changed = shutdown.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    connections.spawn(connection(stream, peer, router.clone(), shutdown.clone()));
+                }
+                Err(error) => {
+                    // Out of file descriptors, most likely: wait rather than spin.
+                    tracing::warn!(%error, "http: cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+        }
+    }
+    drop(listener);
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// Serves one connection until the client closes it, or, after `shutdown`, until the
+/// request in flight is answered.
+async fn connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        router.clone().oneshot(request.map(axum::body::Body::new))
+    });
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .serve_connection(TokioIo::new(stream), service);
+    let mut connection = std::pin::pin!(connection);
+    let stopping = async move {
+        let _ = shutdown.wait_for(|stop| *stop).await;
+    };
+    let finished = tokio::select! {
+        result = connection.as_mut() => Some(result),
+        () = stopping => None,
+    };
+    let result = match finished {
+        Some(result) => result,
+        None => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(error) = result {
+        tracing::debug!(%error, %peer, "http: a connection ended with an error");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::routing::get;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    async fn ask(stream: &mut tokio::net::TcpStream) -> String {
+        stream
+            .write_all(b"GET /peer HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        let mut buffer = [0u8; 1024];
+        while !answer.ends_with(b"127.0.0.1") {
+            let read = stream.read(&mut buffer).await.unwrap();
+            assert!(
+                read > 0,
+                "closed early: {}",
+                String::from_utf8_lossy(&answer)
+            );
+            answer.extend_from_slice(&buffer[..read]);
+        }
+        String::from_utf8(answer).unwrap()
+    }
+
+    #[tokio::test]
+    async fn serves_with_the_peer_address_and_stops_with_idle_connections_open() {
+        let router = Router::new().route(
+            "/peer",
+            get(|ConnectInfo(peer): ConnectInfo<SocketAddr>| async move { peer.ip().to_string() }),
+        );
+        let (stop, stopping) = watch::channel(false);
+        let server = serve("127.0.0.1:0".parse().unwrap(), router, stopping)
+            .await
+            .unwrap();
+        let mut kept_alive = tokio::net::TcpStream::connect(server.local_addr)
+            .await
+            .unwrap();
+        let answer = ask(&mut kept_alive).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        // A second request on the same connection: keep-alive works.
+        assert!(ask(&mut kept_alive).await.starts_with("HTTP/1.1 200"));
+        stop.send(true).unwrap();
+        let stopped = tokio::time::timeout(Duration::from_secs(10), server.task).await;
+        assert!(matches!(stopped, Ok(Ok(Ok(())))), "{stopped:?}");
+        // The idle connection was closed, and nothing listens any more.
+        let mut rest = Vec::new();
+        let _ = kept_alive.read_to_end(&mut rest).await;
+        assert!(
+            tokio::net::TcpStream::connect(server.local_addr)
+                .await
+                .is_err()
+        );
+    }
 }

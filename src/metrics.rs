@@ -66,6 +66,9 @@ pub const ALLOCATIONS_RELEASED: &str = "modempool_allocations_released_total";
 pub const ALLOCATIONS_EXPIRED: &str = "modempool_allocations_expired_total";
 /// Counter: write transactions the store committed since it was opened.
 pub const STORE_BATCHES: &str = "modempool_store_batches_total";
+/// Counter: partner API requests answered. Labels `call` (getNumbers, rentNumber, getSMS,
+/// cancelNumber, openapi, other) and `status` (the HTTP status code).
+pub const PARTNER_REQUESTS: &str = "modempool_partner_requests_total";
 
 /// The buckets of [`INGEST_LATENCY`], in seconds: a commit normally takes milliseconds; tens
 /// of milliseconds mean a busy writer; seconds mean a stalled disk.
@@ -172,6 +175,12 @@ pub fn allocation_released(reason: ReleaseReason) {
 /// `count` allocations were marked expired.
 pub fn allocations_expired(count: usize) {
     metrics::counter!(ALLOCATIONS_EXPIRED).increment(count_u64(count));
+}
+
+/// The partner API answered a `call` with HTTP `status`.
+pub fn partner_request(call: &'static str, status: u16) {
+    metrics::counter!(PARTNER_REQUESTS, "call" => call, "status" => status.to_string())
+        .increment(1);
 }
 
 fn count_u64(count: usize) -> u64 {

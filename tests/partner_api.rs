@@ -69,8 +69,13 @@ struct Partner {
 
 impl Partner {
     fn start(ports: u32) -> Partner {
+        Partner::start_with(ports, &[])
+    }
+
+    /// [`Partner::start`] with extra `serve` flags.
+    fn start_with(ports: u32, extra: &[&str]) -> Partner {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let daemon = Served::simulated(ports, dir.path(), Some(&config()), &[], &[]);
+        let daemon = Served::simulated(ports, dir.path(), Some(&config()), extra, &[]);
         assert!(
             !daemon.partner.is_empty(),
             "the daemon printed no partner line"
@@ -512,7 +517,7 @@ fn never_the_same_number_twice_for_a_service() {
 
 #[test]
 fn bad_requests_get_the_right_status_and_a_json_reason() {
-    let partner = Partner::start(2);
+    let partner = Partner::start_with(2, &["--metrics", "127.0.0.1:0"]);
     partner.wait_until_all_rentable();
     // Keys.
     assert_error(&partner.get("/getNumbers"), 401, "bad_key");

@@ -123,6 +123,7 @@ impl PartnerApi {
             .fallback(|uri: Uri| async move { Failure::no_endpoint(uri.path()) })
             .method_not_allowed_fallback(|| async { Failure::method_not_allowed() })
             .layer(DefaultBodyLimit::max(params::MAX_BODY))
+            .layer(axum::middleware::from_fn(count_request))
             .with_state(self)
     }
 
@@ -164,6 +165,22 @@ impl PartnerApi {
     fn currency(&self) -> &str {
         &self.inner.config.currency
     }
+}
+
+/// Counts each answer by call and status (metrics): the labels stay bounded, an unknown
+/// path counts as `other`.
+async fn count_request(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let call = match request.uri().path() {
+        "/getNumbers" => "getNumbers",
+        "/rentNumber" => "rentNumber",
+        "/getSMS" => "getSMS",
+        "/cancelNumber" => "cancelNumber",
+        "/openapi.json" => "openapi",
+        _ => "other",
+    };
+    let response = next.run(request).await;
+    crate::metrics::partner_request(call, response.status().as_u16());
+    response
 }
 
 /// The owner of a partner's allocations: token names cannot hold ':', so no gRPC caller
