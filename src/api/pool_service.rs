@@ -106,6 +106,7 @@ impl pool_server::Pool for PoolService {
             lease,
             idempotency_key: request.idempotency_key,
             exclude_prefixes: request.exclude_prefixes,
+            price_micros: None,
         };
         let allocated = self
             .pool

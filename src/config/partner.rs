@@ -131,6 +131,17 @@ impl Price {
         })
     }
 
+    /// The amount in millionths, as the store keeps it.
+    pub fn micros(self) -> i64 {
+        // At most Price::MAX (10^12): fits.
+        i64::try_from(self.micros).unwrap_or(i64::MAX)
+    }
+
+    /// The price of `micros` millionths, as the store keeps it; `None` when negative.
+    pub fn from_micros(micros: i64) -> Option<Price> {
+        u64::try_from(micros).ok().map(|micros| Price { micros })
+    }
+
     /// The amount as a decimal number (for JSON).
     pub fn as_decimal(self) -> f64 {
         self.micros as f64 / 1e6

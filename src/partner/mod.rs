@@ -328,6 +328,7 @@ async fn rent(
                 quantity: 1,
                 lease: Some(api.inner.config.lease()),
                 idempotency_key: params.get("request_id").unwrap_or("").to_owned(),
+                price_micros: Some(price.micros()),
                 ..AllocateParams::default()
             },
         )
@@ -351,7 +352,8 @@ async fn rent(
         "expires_at": rfc3339(rental.expires_at),
         "country": country,
         "service": rental.service,
-        "price_per_sms": price.as_decimal(),
+        // A replayed request_id shows the price its rental was sold at.
+        "price_per_sms": rental.price_micros.and_then(Price::from_micros).unwrap_or(price).as_decimal(),
         "currency": api.currency(),
     })))
 }
@@ -421,14 +423,13 @@ async fn cancel(
         .pool
         .release(Some(&owner(partner)), rental_id, ReleaseReason::Cancelled)
         .await?;
-    // The price of the rental's country now; a country no longer priced refunds nothing.
+    // The price the rental was sold at (kept with it), whatever the price list says now.
     let refund = if received {
         Price::ZERO
     } else {
         rental
-            .country
-            .as_deref()
-            .and_then(|country| partner.price(country))
+            .price_micros
+            .and_then(Price::from_micros)
             .unwrap_or(Price::ZERO)
     };
     let message = if received {

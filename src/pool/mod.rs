@@ -84,6 +84,9 @@ pub struct AllocateParams {
     pub idempotency_key: String,
     /// Number prefixes not to give.
     pub exclude_prefixes: Vec<String>,
+    /// The price per SMS the rental is sold at, in millionths, kept with it (partner API);
+    /// not part of the idempotency fingerprint.
+    pub price_micros: Option<i64>,
 }
 
 /// What Allocate gave.
@@ -320,6 +323,7 @@ impl Pool {
             lease,
             idempotency,
             exclude_prefixes,
+            price_micros: params.price_micros,
         })
     }
 

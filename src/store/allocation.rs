@@ -223,8 +223,9 @@ pub(crate) fn allocate(
         connection
             .prepare_cached(
                 "INSERT INTO allocations (id, iccid, service, state, created_at, expires_at,
-                                          owner, number, country, operator, rerent)
-                 VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                          owner, number, country, operator, rerent,
+                                          price_micros)
+                 VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )
             .and_then(|mut statement| {
                 statement.execute(params![
@@ -238,6 +239,7 @@ pub(crate) fn allocate(
                     sim.country,
                     sim.operator,
                     sim.rerent,
+                    request.price_micros,
                 ])
             })
             .context("writing an allocation")?;
@@ -261,6 +263,7 @@ pub(crate) fn allocate(
             message_count: 0,
             first_message_at: None,
             rerent: sim.rerent,
+            price_micros: request.price_micros,
         });
     }
     if let Some(idempotency) = &request.idempotency {

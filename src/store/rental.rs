@@ -106,6 +106,8 @@ pub struct AllocationRow {
     pub first_message_at: Option<OffsetDateTime>,
     /// An explicit re-rent of a number used for this service before.
     pub rerent: bool,
+    /// The price per SMS it was sold at, in millionths (partner API rentals only).
+    pub price_micros: Option<i64>,
 }
 
 /// The pool's tunable rules, from the config.
@@ -164,6 +166,8 @@ pub struct AllocationRequest {
     pub idempotency: Option<Idempotency>,
     /// Numbers starting with one of these (E.164 with '+') are not given.
     pub exclude_prefixes: Vec<String>,
+    /// The price per SMS the rental is sold at, in millionths (partner API rentals).
+    pub price_micros: Option<i64>,
 }
 
 /// What an Allocate did.

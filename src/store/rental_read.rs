@@ -19,7 +19,7 @@ use super::timestamp;
 
 const ALLOCATION_COLUMNS: &str = "id, owner, service, iccid, coalesce(number, ''), country,
     operator, state, created_at, expires_at, released_at, release_reason, message_count,
-    first_message_at, rerent";
+    first_message_at, rerent, price_micros";
 
 /// An allocation row as SQLite gives it.
 struct RawAllocation {
@@ -51,6 +51,7 @@ fn raw_allocation(row: &Row<'_>) -> rusqlite::Result<RawAllocation> {
             message_count: row.get(12)?,
             first_message_at: None,
             rerent: row.get(14)?,
+            price_micros: row.get(15)?,
         },
         state: row.get(7)?,
         created_at: row.get(8)?,

@@ -76,6 +76,7 @@ fn request(owner: &str, service: &str, ids: &[&str]) -> AllocationRequest {
         lease: Duration::from_secs(600),
         idempotency: None,
         exclude_prefixes: Vec::new(),
+        price_micros: None,
     }
 }
 
@@ -548,4 +549,30 @@ async fn a_sim_swapped_out_tells_its_allocation() {
     assert_eq!(feed.len(), 1);
     assert_eq!(feed[0].kind, FeedKind::SimLost);
     assert_eq!(feed[0].detail, "SIM swapped out");
+}
+
+#[tokio::test]
+async fn a_rental_keeps_the_price_it_was_sold_at() {
+    let (_dir, store) = store();
+    rack(&store, 2, 2).await;
+    let priced = AllocationRequest {
+        price_micros: Some(250_000),
+        ..request("partner:a", "telegram", &["p-1"])
+    };
+    let rows = allocated(store.allocate(priced, rules()).await.unwrap());
+    assert_eq!(rows[0].price_micros, Some(250_000));
+    let read = store.allocation(None, "p-1").unwrap().unwrap();
+    assert_eq!(read.price_micros, Some(250_000));
+    let unpriced = allocated(
+        store
+            .allocate(request("backend", "telegram", &["p-2"]), rules())
+            .await
+            .unwrap(),
+    );
+    assert_eq!(unpriced[0].price_micros, None);
+    let released = store
+        .release(Some("partner:a"), "p-1", ReleaseReason::Cancelled, rules())
+        .await
+        .unwrap();
+    assert!(matches!(released, Change::Done(row) if row.price_micros == Some(250_000)));
 }

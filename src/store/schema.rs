@@ -249,6 +249,13 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     -- "SMS today" per port, for the status views, without reading every message.
     CREATE INDEX messages_by_received ON messages (received_at, port_path);
     "#,
+    r#"
+    -- The price per SMS a rental was sold at, in millionths of the partner API's currency
+    -- (NULL for gRPC allocations): a cancel refunds what was charged, even after the
+    -- price list changed.
+    ALTER TABLE allocations ADD COLUMN price_micros INTEGER
+        CHECK (price_micros IS NULL OR price_micros >= 0);
+    "#,
 ];
 
 /// Opens a connection to `path` (created if missing) with the settings every connection of
