@@ -20,7 +20,15 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 const PORTS: u32 = 128;
-const KEY: &str = "bench-partner-key";
+/// The partners' keys: clients take turns, as several aggregators would, each key with the
+/// highest rate the config allows (10,000 requests a second).
+const KEYS: [&str; 4] = [
+    "bench-partner-key-0",
+    "bench-partner-key-1",
+    "bench-partner-key-2",
+    "bench-partner-key-3",
+];
+const KEY: &str = KEYS[0];
 
 /// A keep-alive HTTP/1.1 connection.
 struct Connection {
@@ -109,6 +117,7 @@ async fn round(
         let stop = Arc::clone(&stop);
         let pairs = Arc::clone(&pairs);
         let country = countries[client].clone();
+        let key = KEYS[client % KEYS.len()];
         tasks.push(tokio::spawn(async move {
             let mut connection = Connection::open(&address).await;
             let (mut rents, mut cancels) = (Vec::new(), Vec::new());
@@ -121,7 +130,7 @@ async fn round(
                     .post(
                         "/rentNumber",
                         "application/x-www-form-urlencoded",
-                        &format!("api_key={KEY}&country={country}&service={service}"),
+                        &format!("api_key={key}&country={country}&service={service}"),
                     )
                     .await;
                 rents.push(started.elapsed().as_secs_f64() * 1e3);
@@ -139,7 +148,7 @@ async fn round(
                     .post(
                         "/cancelNumber",
                         "application/json",
-                        &serde_json::json!({ "api_key": KEY, "rental_id": id }).to_string(),
+                        &serde_json::json!({ "api_key": key, "rental_id": id }).to_string(),
                     )
                     .await;
                 cancels.push(started.elapsed().as_secs_f64() * 1e3);
@@ -180,12 +189,15 @@ fn main() {
     let seconds = args.get(1).copied().unwrap_or(10);
     let rounds = args.get(2).copied().unwrap_or(3) as usize;
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let config = format!(
-        "[pool]\ncooldown_secs = 0\n\n[partner_api]\nlisten = \"127.0.0.1:0\"\n\
-         requests_per_minute = 60000\nburst = 10000\n\n[[partner_api.partners]]\n\
-         name = \"bench\"\nkey_sha256 = \"{}\"\ndefault_price = 0.1\n",
-        modempool::api::auth::hash_token(KEY)
-    );
+    let mut config = "[pool]\ncooldown_secs = 0\n\n[partner_api]\nlisten = \"127.0.0.1:0\"\n\
+         requests_per_minute = 600000\nburst = 10000\n"
+        .to_owned();
+    for (index, key) in KEYS.iter().enumerate() {
+        config.push_str(&format!(
+            "\n[[partner_api.partners]]\nname = \"bench-{index}\"\nkey_sha256 = \"{}\"\ndefault_price = 0.1\n",
+            modempool::api::auth::hash_token(key)
+        ));
+    }
     let served = common::Served::simulated(PORTS, dir.path(), Some(&config), &[], &[]);
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let address = served.partner.clone();

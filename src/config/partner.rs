@@ -31,7 +31,7 @@ pub struct PartnerApiConfig {
     /// letters), shown beside prices and refunds. Default `"USD"`.
     pub currency: String,
     /// `partner_api.requests_per_minute`: each key's steady request rate; beyond it
-    /// requests get 429 with `Retry-After`. Default 120. 1..=60000.
+    /// requests get 429 with `Retry-After`. Default 120. 1..=600000.
     pub requests_per_minute: u32,
     /// `partner_api.burst`: requests a key may make at once above the steady rate (and
     /// after a quiet spell). Default 20. 1..=10000.
@@ -81,7 +81,7 @@ pub struct PartnerConfig {
     /// in `prices` are offered).
     #[serde(default)]
     pub default_price: Option<Price>,
-    /// `requests_per_minute`: this partner's rate, instead of the section's. 1..=60000.
+    /// `requests_per_minute`: this partner's rate, instead of the section's. 1..=600000.
     #[serde(default)]
     pub requests_per_minute: Option<u32>,
     /// `burst`: this partner's burst, instead of the section's. 1..=10000.
@@ -215,10 +215,10 @@ pub(super) fn partner_problems(
         );
     }
     let mut rate = |at: KeyPath, rate: Option<u32>, burst: Option<u32>| {
-        if let Some(rate) = rate.filter(|rate| !(1..=60_000).contains(rate)) {
+        if let Some(rate) = rate.filter(|rate| !(1..=600_000).contains(rate)) {
             problem(
                 at.then("requests_per_minute"),
-                format!("{rate} is not between 1 and 60000"),
+                format!("{rate} is not between 1 and 600000"),
             );
         }
         if let Some(burst) = burst.filter(|burst| !(1..=10_000).contains(burst)) {
@@ -364,7 +364,7 @@ mod tests {
         for expected in [
             "partner_api.currency: 'usd' is not an ISO 4217 code",
             "partner_api.lease_secs: 5 is not between 60",
-            "partner_api.requests_per_minute: 0 is not between 1 and 60000",
+            "partner_api.requests_per_minute: 0 is not between 1 and 600000",
             "partner_api.partners[0].name: 'a b' is not a partner name",
             "partner_api.partners[0].key_sha256: not a SHA-256",
             "partner_api.partners[0].prices.UK: 'UK' is not an ISO 3166-1 alpha-2",
