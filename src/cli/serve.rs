@@ -3,7 +3,8 @@
 //!
 //! It prints what it started, one fact per line (`database PATH`, the simulated ports in the
 //! `modempool simulate` form, `control ADDR`, `grpc ADDR`, and `metrics ADDR` when
-//! `[metrics] listen` is set), then `ready`, and runs until SIGINT or SIGTERM: then it stops
+//! `[metrics] listen` is set, `web http://ADDR/` for the rack page unless `[web]` is off),
+//! then `ready`, and runs until SIGINT or SIGTERM: then it stops
 //! taking API calls (open ones finish, watches end), stops every port task (each finishes
 //! its command and its commit in flight), closes the database and exits 0.
 
@@ -24,6 +25,7 @@ use crate::pool::otp::PatternError;
 use crate::service_manager;
 use crate::simulator::control;
 use crate::simulator::host::{PersonalityChoice, Rack, RackConfig, SimulatorError};
+use crate::web::{self, WebError, WebOptions};
 
 /// What `serve` was asked on the command line.
 #[derive(Debug, Clone)]
@@ -65,6 +67,9 @@ pub enum ServeError {
     /// The metrics endpoint could not start.
     #[error(transparent)]
     Metrics(#[from] MetricsError),
+    /// The rack page could not start.
+    #[error(transparent)]
+    Web(#[from] WebError),
     /// A code pattern of the config does not compile.
     #[error(transparent)]
     Pattern(#[from] PatternError),
@@ -142,9 +147,26 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
         &config.api,
         pool,
         daemon.handle(),
-        api_stopping,
+        api_stopping.clone(),
     )
     .await?;
+    // The rack page stops with the API (its event streams end then).
+    let web = match config.web.enabled {
+        true => Some(
+            web::serve(
+                WebOptions {
+                    listen: config.web.listen,
+                    rack: config.rack_id(),
+                    tokens: config.api.tokens.clone(),
+                },
+                daemon.store().clone(),
+                daemon.handle(),
+                api_stopping,
+            )
+            .await?,
+        ),
+        false => None,
+    };
     if let Some((rack, _, control_address, _)) = &simulated {
         for port in rack.list().await? {
             writeln!(out, "{port}")?;
@@ -154,6 +176,9 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     writeln!(out, "grpc {}", server.local_addr)?;
     if let Some(metrics) = &metrics {
         writeln!(out, "metrics {}", metrics.local_addr)?;
+    }
+    if let Some(web) = &web {
+        writeln!(out, "web http://{}/", web.local_addr)?;
     }
     writeln!(out, "ready")?;
     out.flush()?;
@@ -172,6 +197,13 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
         Ok(Ok(Err(error))) => tracing::error!(%error, "the gRPC server failed"),
         Err(_) => tracing::warn!("API calls still open after {STOP_LIMIT:?}; stopping anyway"),
         _ => {}
+    }
+    if let Some(web) = web {
+        match tokio::time::timeout(STOP_LIMIT, web.task).await {
+            Ok(Ok(Err(error))) => tracing::error!(%error, "the rack page's server failed"),
+            Err(_) => tracing::warn!("rack page requests still open after {STOP_LIMIT:?}"),
+            _ => {}
+        }
     }
     let _ = tokio::time::timeout(STOP_LIMIT, expiry).await;
     daemon.stop(STOP_LIMIT).await;

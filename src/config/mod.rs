@@ -80,6 +80,10 @@
 //!
 //! [metrics]
 //! listen = "127.0.0.1:9600"         # default: no metrics endpoint
+//!
+//! [web]
+//! enabled = true
+//! listen = "127.0.0.1:8051"
 //! ```
 //!
 //! This module only reads and checks; what each setting does is the business of the module
@@ -97,8 +101,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod api;
 mod metrics;
+mod web;
 
 pub use self::metrics::MetricsConfig;
+pub use self::web::{DEFAULT_WEB_LISTEN, WebConfig};
 pub use api::{ApiConfig, PoolConfig, TlsConfig, TokenConfig};
 
 use crate::at::command::TimeoutClass;
@@ -173,6 +179,8 @@ pub struct Config {
     pub pool: PoolConfig,
     /// `[metrics]`: the Prometheus scrape endpoint. Default: off.
     pub metrics: MetricsConfig,
+    /// `[web]`: the rack page. Default: on, at `127.0.0.1:8051`.
+    pub web: WebConfig,
 }
 
 impl Default for Config {
@@ -192,6 +200,7 @@ impl Default for Config {
             api: ApiConfig::default(),
             pool: PoolConfig::default(),
             metrics: MetricsConfig::default(),
+            web: WebConfig::default(),
         }
     }
 }
@@ -454,6 +463,10 @@ pub struct Overrides {
     pub rack: Option<String>,
     /// `--metrics ADDR`: replaces `metrics.listen` (turns the endpoint on).
     pub metrics: Option<SocketAddr>,
+    /// `--web-listen ADDR`: replaces `web.listen`.
+    pub web_listen: Option<SocketAddr>,
+    /// `--no-web`: turns the rack page off.
+    pub no_web: bool,
 }
 
 /// One thing wrong in a configuration.
@@ -606,6 +619,29 @@ impl Config {
                 problems.push(flag_problem(flag, reason));
             }
         }
+        if overrides.web_listen.is_some()
+            || overrides.listen.is_some()
+            || overrides.metrics.is_some()
+        {
+            let web = WebConfig {
+                enabled: self.web.enabled && !overrides.no_web,
+                listen: overrides.web_listen.unwrap_or(self.web.listen),
+            };
+            if let Some(reason) = self::web::clash(
+                &web,
+                overrides.listen.unwrap_or(self.listen),
+                overrides.metrics.or(self.metrics.listen),
+            ) {
+                let flag = if overrides.web_listen.is_some() {
+                    "--web-listen"
+                } else if overrides.listen.is_some() {
+                    "--listen"
+                } else {
+                    "--metrics"
+                };
+                problems.push(flag_problem(flag, reason));
+            }
+        }
         if !problems.is_empty() {
             return Err(ConfigError::Invalid {
                 origin: "command line".to_owned(),
@@ -626,6 +662,12 @@ impl Config {
         }
         if let Some(metrics) = overrides.metrics {
             self.metrics.listen = Some(metrics);
+        }
+        if let Some(listen) = overrides.web_listen {
+            self.web.listen = listen;
+        }
+        if overrides.no_web {
+            self.web.enabled = false;
         }
         Ok(())
     }
@@ -711,6 +753,7 @@ impl Config {
         api::api_problems(&self.api, &mut problem);
         api::pool_problems(&self.pool, &mut problem);
         self::metrics::metrics_problems(&self.metrics, self.listen, &mut problem);
+        self::web::web_problems(&self.web, self.listen, self.metrics.listen, &mut problem);
 
         if let Some(rack) = &self.rack
             && let Err(reason) = check_rack_id(rack)
@@ -1915,6 +1958,8 @@ whatsapp = ["(unclosed"]
                 listen: Some("127.0.0.1:0".parse().unwrap()),
                 rack: Some("test-rack".to_owned()),
                 metrics: Some("127.0.0.1:9601".parse().unwrap()),
+                web_listen: Some("127.0.0.1:0".parse().unwrap()),
+                no_web: false,
             })
             .unwrap();
         assert_eq!(config.ports.globs, ["/tmp/sim/*"]);
@@ -1922,6 +1967,7 @@ whatsapp = ["(unclosed"]
         assert_eq!(config.listen.port(), 0);
         assert_eq!(config.rack_id(), "test-rack");
         assert_eq!(config.metrics.listen.map(|a| a.port()), Some(9601));
+        assert_eq!(config.web.listen.port(), 0);
 
         // Empty overrides change nothing.
         let before = parse(FULL).unwrap();
