@@ -133,6 +133,8 @@ pub struct Served {
     pub control: String,
     /// `metrics ADDR` (with `[metrics] listen`), else empty.
     pub metrics: String,
+    /// The rack page's address (`web http://ADDR/`), else empty.
+    pub web: String,
 }
 
 impl Served {
@@ -164,6 +166,7 @@ impl Served {
             grpc: String::new(),
             control: String::new(),
             metrics: String::new(),
+            web: String::new(),
         };
         let deadline = std::time::Instant::now() + BOUND;
         loop {
@@ -179,6 +182,11 @@ impl Served {
                 served.control = address.to_owned();
             } else if let Some(address) = line.strip_prefix("metrics ") {
                 served.metrics = address.to_owned();
+            } else if let Some(url) = line.strip_prefix("web ") {
+                served.web = url
+                    .trim_start_matches("http://")
+                    .trim_end_matches('/')
+                    .to_owned();
             } else if line.starts_with("sim") {
                 served.ports.push(line);
             }
@@ -204,6 +212,8 @@ impl Served {
             "--listen",
             "127.0.0.1:0",
             "--control",
+            "127.0.0.1:0",
+            "--web-listen",
             "127.0.0.1:0",
         ]
         .iter()
