@@ -51,6 +51,8 @@ pub struct ModemView {
     pub number: Option<String>,
     /// The operator the modem is registered with.
     pub operator: Option<String>,
+    /// The SIM's country (ISO 3166-1 alpha-2, from its IMSI), as the inventory knows it.
+    pub country: Option<String>,
     /// SMS committed from this port since its task started.
     pub sms_received: u64,
     /// SMS received since midnight UTC.
@@ -91,6 +93,11 @@ pub fn modems(store: &Store, daemon: &DaemonHandle) -> Result<Vec<ModemView>, St
     let active = store.active_allocations_by_sim()?;
     let live = daemon.ports();
     let today = store.messages_today_per_port()?;
+    let countries: std::collections::HashMap<String, String> = store
+        .sims()?
+        .into_iter()
+        .filter_map(|sim| Some((sim.iccid, sim.country?)))
+        .collect();
     let views = stored
         .iter()
         .enumerate()
@@ -128,6 +135,9 @@ pub fn modems(store: &Store, daemon: &DaemonHandle) -> Result<Vec<ModemView>, St
                     .or_else(|| row.registration.clone()),
                 number: status.and_then(|status| status.number.clone()),
                 operator: status.and_then(|status| status.operator.clone()),
+                country: iccid
+                    .as_ref()
+                    .and_then(|iccid| countries.get(iccid).cloned()),
                 sms_received: status.map_or(0, |status| status.sms_received),
                 sms_today: today.get(&row.path).copied().unwrap_or(0),
                 recoveries: status.map_or(0, |status| status.recoveries),

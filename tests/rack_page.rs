@@ -93,7 +93,10 @@ impl Events {
             }
             head.push_str(&line);
         }
-        assert!(head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(
+            head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"),
+            "{head}"
+        );
         assert!(
             head.to_ascii_lowercase()
                 .contains("content-type: text/event-stream"),
@@ -122,7 +125,11 @@ impl Events {
     }
 
     /// Rack events until `done` holds for one, at most `BOUND`.
-    fn until(&mut self, what: &str, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    fn until(
+        &mut self,
+        what: &str,
+        done: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
         let deadline = Instant::now() + BOUND;
         loop {
             let rack = self.next_rack();
@@ -156,7 +163,10 @@ fn the_snapshot_lists_every_port_and_the_stream_follows_an_unplug() {
         if all_ready(&snapshot, PORTS) {
             break snapshot;
         }
-        assert!(Instant::now() < deadline, "the ports never became ready: {snapshot}");
+        assert!(
+            Instant::now() < deadline,
+            "the ports never became ready: {snapshot}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     for (index, line) in served.ports.iter().enumerate() {
@@ -172,7 +182,11 @@ fn the_snapshot_lists_every_port_and_the_stream_follows_an_unplug() {
     assert_eq!(status, 200, "{body}");
     let detail: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(detail["slot"]["imei"], field(&served.ports[2], "imei"));
-    assert!(detail["events"].as_array().is_some_and(|events| !events.is_empty()));
+    assert!(
+        detail["events"]
+            .as_array()
+            .is_some_and(|events| !events.is_empty())
+    );
     let (status, _, body) = get(&address, "/api/slots/sim99", "");
     assert_eq!(status, 404);
     assert!(body.contains("no slot 'sim99'"), "{body}");
@@ -213,7 +227,10 @@ fn with_tokens_the_data_needs_an_admin_token_by_header_or_cookie() {
     for path in ["/api/rack", "/api/rack/events", "/api/slots/1"] {
         let (status, head, body) = get(&address, path, "");
         assert_eq!(status, 401, "{path}: {body}");
-        assert!(head.to_ascii_lowercase().contains("application/json"), "{head}");
+        assert!(
+            head.to_ascii_lowercase().contains("application/json"),
+            "{head}"
+        );
         assert!(body.contains("\"error\""), "{body}");
         let (status, _, body) = get(&address, path, "Authorization: Bearer backend-token\r\n");
         assert_eq!(status, 403, "{path}: {body}");
@@ -244,7 +261,8 @@ fn with_tokens_the_data_needs_an_admin_token_by_header_or_cookie() {
         .lines()
         .find_map(|line| {
             let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("set-cookie").then(|| value.trim())
+            name.eq_ignore_ascii_case("set-cookie")
+                .then(|| value.trim())
         })
         .unwrap_or_else(|| panic!("no cookie set: {head}"));
     assert!(

@@ -223,6 +223,7 @@ fn a_slot_is_found_by_path_label_or_number() {
         registration: None,
         number: None,
         operator: None,
+        country: None,
         sms_received: 0,
         sms_today: 0,
         recoveries: 0,

@@ -40,10 +40,10 @@ function time(text) {
   if (!text) return "";
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) return text;
-  const today = new Date().toDateString() === date.toDateString();
-  return today
-    ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })
-    : date.toLocaleString([], { dateStyle: "short", timeStyle: "short" });
+  const pad = (n) => String(n).padStart(2, "0");
+  const clock = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  if (new Date().toDateString() === date.toDateString()) return clock;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${clock.slice(0, 5)}`;
 }
 
 function group(state) {
@@ -74,7 +74,10 @@ function slotContent(slot) {
       el("span", { class: "slot-label", title: slot.port }, slot.label),
       el("span", { class: "badge" }, slot.state)),
     el("div", { class: "slot-number" }, slot.number || "no number"),
-    el("div", { class: "slot-operator" }, slot.operator || (slot.iccid ? "—" : "no SIM")),
+    el("div", { class: "slot-operator" },
+      slot.iccid
+        ? [slot.operator || "operator unknown", slot.country].filter(Boolean).join(" · ")
+        : "no SIM"),
     el("div", { class: "slot-foot" },
       bars(slot.signal_bars),
       el("span", { class: "sms", title: "SMS received today" },
@@ -83,7 +86,7 @@ function slotContent(slot) {
       title: slot.active_allocation || "" },
       slot.active_allocation ? "● " + shortAllocation(slot.active_allocation) : "idle"),
     problem ? el("div", { class: "slot-problem", title: slot.detail }, slot.detail) : null,
-  ];
+  ].filter(Boolean);
 }
 
 function render(rack) {
@@ -152,7 +155,7 @@ function renderDetail(detail) {
     field("iccid", "ICCID", slot.iccid, true),
     field("imsi", "IMSI", sim.imsi, true),
     field("number", "Number", slot.number || sim.number, true),
-    field("operator", "Operator", [slot.operator || sim.operator, sim.country].filter(Boolean).join(" · ")),
+    field("operator", "Operator", [slot.operator || sim.operator, slot.country || sim.country].filter(Boolean).join(" · ")),
     field("registration", "Registration", slot.registration),
     field("signal", "Signal", signal),
     field("sim", "SIM", sim.state ? `${sim.state}, health ${sim.health}` : ""),
@@ -200,12 +203,14 @@ async function loadDetail() {
 
 function open(port) {
   selected = port;
+  document.body.classList.add("detail-open");
   for (const node of byId("grid").children) node.classList.toggle("selected", node.dataset.slot === port);
   loadDetail().catch(() => {});
 }
 
 function close() {
   selected = null;
+  document.body.classList.remove("detail-open");
   byId("detail").hidden = true;
   for (const node of byId("grid").children) node.classList.remove("selected");
 }
