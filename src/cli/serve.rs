@@ -151,21 +151,16 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     )
     .await?;
     // The rack page stops with the API (its event streams end then).
-    let web = match config.web.enabled {
-        true => Some(
-            web::serve(
-                WebOptions {
-                    listen: config.web.listen,
-                    rack: config.rack_id(),
-                    tokens: config.api.tokens.clone(),
-                },
-                daemon.store().clone(),
-                daemon.handle(),
-                api_stopping,
-            )
-            .await?,
-        ),
-        false => None,
+    let web = if config.web.enabled {
+        let options = WebOptions {
+            listen: config.web.listen,
+            rack: config.rack_id(),
+            tokens: config.api.tokens.clone(),
+        };
+        let store = daemon.store().clone();
+        Some(web::serve(options, store, daemon.handle(), api_stopping).await?)
+    } else {
+        None
     };
     if let Some((rack, _, control_address, _)) = &simulated {
         for port in rack.list().await? {

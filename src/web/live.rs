@@ -192,7 +192,7 @@ impl Feed {
         let (send, receive) = mpsc::channel(STREAM_QUEUE);
         tokio::spawn(async move {
             let mut last = first;
-            if send.send(Ok(event(&last))).await.is_err() {
+            if !forward(&send, &last, &mut shutdown).await {
                 return;
             }
             loop {
@@ -212,7 +212,7 @@ impl Feed {
                             && latest.differs_from(Some(&last))
                         {
                             last = (*latest).clone();
-                            if send.send(Ok(event(&last))).await.is_err() {
+                            if !forward(&send, &last, &mut shutdown).await {
                                 break;
                             }
                         }
@@ -221,6 +221,19 @@ impl Feed {
             }
         });
         Sse::new(ReceiverStream::new(receive)).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    }
+}
+
+/// Queues `published` for the page; `false` when the page is gone or the daemon stops
+/// first (a page that stopped reading must not hold the shutdown up).
+async fn forward(
+    send: &mpsc::Sender<Result<Event, Infallible>>,
+    published: &Published,
+    shutdown: &mut watch::Receiver<bool>,
+) -> bool {
+    tokio::select! {
+        () = stopped(shutdown) => false,
+        sent = send.send(Ok(event(published))) => sent.is_ok(),
     }
 }
 
@@ -254,6 +267,25 @@ mod tests {
         // Same slots, another time: not news.
         assert!(!published("[1]", "{\"generated_at\":\"b\"}").differs_from(Some(&first)));
         assert!(published("[2]", "{}").differs_from(Some(&first)));
+    }
+
+    #[tokio::test]
+    async fn a_page_that_stops_reading_does_not_hold_up_the_shutdown() {
+        let (send, _unread) = mpsc::channel(1);
+        let (stop, mut shutdown) = watch::channel(false);
+        let news = published("[1]", "{}");
+        assert!(
+            forward(&send, &news, &mut shutdown).await,
+            "the queue had room"
+        );
+        let _ = stop.send(true);
+        let forwarded = tokio::time::timeout(
+            Duration::from_secs(10),
+            forward(&send, &news, &mut shutdown),
+        )
+        .await
+        .expect("gave up at the shutdown");
+        assert!(!forwarded);
     }
 
     #[tokio::test]
