@@ -74,6 +74,19 @@ fn rfc3339<S: Serializer>(time: &OffsetDateTime, serializer: S) -> Result<S::Ok,
     serializer.serialize_str(&text)
 }
 
+/// Bars from a `+CSQ` rssi (TS 27.007 §8.5: 0..31, 99 unknown): below 10 is marginal,
+/// 10-14 OK, 15-19 good, 20 and up excellent.
+pub fn signal_bars(rssi: Option<u32>) -> Option<u8> {
+    match rssi? {
+        0 => Some(0),
+        1..=9 => Some(1),
+        10..=14 => Some(2),
+        15..=19 => Some(3),
+        20..=31 => Some(4),
+        _ => None,
+    }
+}
+
 /// The file name of `path`, or the whole path when it has none.
 pub fn label_of(path: &str) -> String {
     Path::new(path).file_name().map_or_else(
@@ -121,7 +134,7 @@ pub fn modems(store: &Store, daemon: &DaemonHandle) -> Result<Vec<ModemView>, St
                 firmware: row.firmware.clone(),
                 imei: row.imei.clone(),
                 signal_rssi,
-                signal_bars: crate::cli::status::signal_bars(signal_rssi.map(u32::from)),
+                signal_bars: signal_bars(signal_rssi.map(u32::from)),
                 registration: status
                     .and_then(|status| status.registered)
                     .map(|registered| {
