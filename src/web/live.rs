@@ -251,6 +251,8 @@ fn event(published: &Published) -> Event {
 
 #[cfg(test)]
 mod tests {
+    use http_body_util::BodyExt;
+
     use super::*;
 
     fn published(key: &str, json: &str) -> Published {
@@ -310,18 +312,23 @@ mod tests {
         assert_eq!(json["slots"][0]["state"], "ready");
 
         let sse = feed.stream(first);
-        let _ = stop.send(true);
+        let mut body = axum::response::IntoResponse::into_response(sse).into_body();
+        let frame = tokio::time::timeout(Duration::from_secs(10), body.frame())
+            .await
+            .expect("the first event in time")
+            .expect("a first frame")
+            .unwrap();
+        let text = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
+        assert!(text.starts_with("event: rack\ndata: {"), "{text}");
         // The stream's body ends once the daemon stops.
-        let body = axum::response::IntoResponse::into_response(sse).into_body();
-        let bytes = tokio::time::timeout(
+        let _ = stop.send(true);
+        tokio::time::timeout(
             Duration::from_secs(10),
             axum::body::to_bytes(body, usize::MAX),
         )
         .await
         .expect("the stream ended")
         .unwrap();
-        let text = String::from_utf8(bytes.to_vec()).unwrap();
-        assert!(text.starts_with("event: rack\ndata: {"), "{text}");
         store.close().await.unwrap();
     }
 }

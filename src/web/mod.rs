@@ -144,6 +144,12 @@ fn router(tokens: Tokens, feed: Feed) -> Router {
         .route("/logout", post(logout))
         .merge(api)
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "no such page".to_owned()) })
+        .method_not_allowed_fallback(|| async {
+            problem(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method not allowed: the page and its data are GET, sign-in is POST".to_owned(),
+            )
+        })
         .layer(middleware::map_response(secure_headers))
         .with_state(state)
 }

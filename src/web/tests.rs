@@ -108,6 +108,9 @@ async fn the_snapshot_and_a_slot_are_json_and_bad_requests_clear_4xx() {
         let error: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert!(error["error"].is_string(), "{path}: {body}");
     }
+    let (status, _, body) = send(address, "DELETE /api/rack HTTP/1.0\r\n\r\n").await;
+    assert_eq!(status, 405, "{body}");
+    assert!(body.contains("\"error\""), "{body}");
     let (status, _, body) = send(
         address,
         "POST /login HTTP/1.0\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc",
