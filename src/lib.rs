@@ -13,6 +13,9 @@
 //!   answers.
 //! - [`modem`]: the port task: one per port, probe, configure, drain, ingest, recovery.
 //! - [`pool`]: the renting rules: allocation, release, expiry, attribution, one-time codes.
+//! - [`rack_view`]: one view of each port (stored identity joined with the live status),
+//!   shared by the Admin service and the rack page.
+//! - [`web`]: the rack page for technicians: static files, a JSON snapshot, live updates.
 //! - [`service_manager`]: what systemd hears: ready, watchdog, status, stopping.
 //! - [`store`]: SQLite: the inventory, every SMS exactly once, the audit trail.
 //! - [`daemon`]: the store, discovery and the port tasks together (`modempool serve`).
@@ -36,11 +39,13 @@ pub mod modem;
 pub mod partner;
 pub mod pdu;
 pub mod pool;
+pub mod rack_view;
 pub mod service_manager;
 pub mod simulator;
 pub mod store;
 #[cfg(test)]
 mod test_support;
+pub mod web;
 
 /// Protobuf and gRPC types generated from `proto/modempool/v1` at build time.
 pub mod proto {

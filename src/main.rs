@@ -72,6 +72,12 @@ enum Command {
         /// (replaces partner_api.listen; the partners come from the config file).
         #[arg(long, value_name = "ADDR")]
         partner_listen: Option<std::net::SocketAddr>,
+        /// Where the rack page listens (replaces web.listen; port 0: any free port).
+        #[arg(long, value_name = "ADDR")]
+        web_listen: Option<std::net::SocketAddr>,
+        /// Do not serve the rack page (sets web.enabled = false).
+        #[arg(long)]
+        no_web: bool,
         /// A SIM (by ICCID) whose configured PIN it refused may be tried once more: for
         /// after the PIN in the configuration was fixed. Repeatable.
         #[arg(long = "retry-pin", value_name = "ICCID")]
@@ -496,6 +502,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rack,
             metrics,
             partner_listen,
+            web_listen,
+            no_web,
             retry_pins,
             rack_args,
             link_dir,
@@ -510,6 +518,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     rack,
                     metrics,
                     partner_listen,
+                    web_listen,
+                    no_web,
                 },
                 simulate,
                 personality: rack_args.personality,

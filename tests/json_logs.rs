@@ -11,6 +11,7 @@ fn json_log_lines_of_a_port_name_its_slot_and_iccid() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_modempool"))
         .args(["--log-format", "json", "serve", "--simulate", "1"])
         .args(["--listen", "127.0.0.1:0", "--control", "127.0.0.1:0"])
+        .args(["--web-listen", "127.0.0.1:0"])
         .arg("--db")
         .arg(dir.path().join("db.sqlite"))
         .arg("--link-dir")

@@ -275,7 +275,7 @@ fn an_address_in_use_stops_serve_and_is_named() {
         .arg(dir.path().join("none*"))
         .arg("--db")
         .arg(dir.path().join("db"))
-        .args(["--listen", "127.0.0.1:0"])
+        .args(["--listen", "127.0.0.1:0", "--web-listen", "127.0.0.1:0"])
         .env("RUST_BACKTRACE", "0");
     let output = bounded(command);
     let stderr = String::from_utf8_lossy(&output.stderr);

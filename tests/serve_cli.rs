@@ -27,7 +27,7 @@ impl Daemon {
             .arg(format!("{}/sim*", links.display()))
             .arg("--db")
             .arg(db)
-            .args(["--listen", "127.0.0.1:0"])
+            .args(["--listen", "127.0.0.1:0", "--web-listen", "127.0.0.1:0"])
             .env("RUST_LOG", "modempool=warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -14,6 +14,7 @@ use crate::modem::PortState;
 use crate::pool::{Pool, PoolError};
 use crate::proto::v1 as pb;
 use crate::proto::v1::admin_server;
+use crate::rack_view;
 
 /// Default and largest number of a SIM's messages listed.
 const DEFAULT_MESSAGES: usize = 50;
@@ -53,69 +54,28 @@ impl admin_server::Admin for AdminService {
         &self,
         _request: Request<pb::ListModemsRequest>,
     ) -> Result<Response<pb::ListModemsResponse>, Status> {
-        let store = self.pool.store();
-        let stored = store.ports().map_err(PoolError::from).map_err(status_of)?;
-        let active = store
-            .active_allocations_by_sim()
+        let modems = rack_view::modems(self.pool.store(), &self.daemon)
             .map_err(PoolError::from)
-            .map_err(status_of)?;
-        let live = self.daemon.ports();
-        let today = store
-            .messages_today_per_port()
-            .map_err(PoolError::from)
-            .map_err(status_of)?;
-        let modems = stored
-            .iter()
-            .map(|row| {
-                let status = live.iter().find(|status| status.path == row.path);
-                let iccid = status
-                    .and_then(|status| status.iccid.clone())
-                    .or_else(|| row.iccid.clone());
-                pb::Modem {
-                    port: row.path.clone(),
-                    state: status
-                        .map_or_else(|| row.state.clone(), |s| s.state.as_str().to_owned()),
-                    detail: status
-                        .and_then(|status| status.detail.clone())
-                        .or_else(|| row.last_error.clone())
-                        .unwrap_or_default(),
-                    model: row.model.clone().unwrap_or_default(),
-                    manufacturer: row.manufacturer.clone().unwrap_or_default(),
-                    firmware: row.firmware.clone().unwrap_or_default(),
-                    imei: row.imei.clone().unwrap_or_default(),
-                    // The live status first: the stored row is written at polls.
-                    signal_rssi: status
-                        .and_then(|status| status.signal)
-                        .or(row.signal_rssi)
-                        .map_or(99, u32::from),
-                    registration: status
-                        .and_then(|status| status.registered)
-                        .map(|registered| {
-                            if registered {
-                                "registered"
-                            } else {
-                                "not registered"
-                            }
-                            .to_owned()
-                        })
-                        .or_else(|| row.registration.clone())
-                        .unwrap_or_default(),
-                    number: status
-                        .and_then(|status| status.number.clone())
-                        .unwrap_or_default(),
-                    operator: status
-                        .and_then(|status| status.operator.clone())
-                        .unwrap_or_default(),
-                    sms_received: status.map_or(0, |status| status.sms_received),
-                    recoveries: status.map_or(0, |status| status.recoveries),
-                    active_allocation: iccid
-                        .as_ref()
-                        .and_then(|iccid| active.get(iccid).cloned())
-                        .unwrap_or_default(),
-                    iccid: iccid.unwrap_or_default(),
-                    updated_at: Some(convert::timestamp(row.updated_at)),
-                    sms_today: today.get(&row.path).copied().unwrap_or(0),
-                }
+            .map_err(status_of)?
+            .into_iter()
+            .map(|view| pb::Modem {
+                port: view.port,
+                state: view.state,
+                detail: view.detail.unwrap_or_default(),
+                model: view.model.unwrap_or_default(),
+                manufacturer: view.manufacturer.unwrap_or_default(),
+                firmware: view.firmware.unwrap_or_default(),
+                imei: view.imei.unwrap_or_default(),
+                signal_rssi: view.signal_rssi.map_or(99, u32::from),
+                registration: view.registration.unwrap_or_default(),
+                number: view.number.unwrap_or_default(),
+                operator: view.operator.unwrap_or_default(),
+                sms_received: view.sms_received,
+                recoveries: view.recoveries,
+                active_allocation: view.active_allocation.unwrap_or_default(),
+                iccid: view.iccid.unwrap_or_default(),
+                updated_at: Some(convert::timestamp(view.updated_at)),
+                sms_today: view.sms_today,
             })
             .collect();
         Ok(Response::new(pb::ListModemsResponse { modems }))

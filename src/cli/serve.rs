@@ -3,7 +3,9 @@
 //!
 //! It prints what it started, one fact per line (`database PATH`, the simulated ports in the
 //! `modempool simulate` form, `control ADDR`, `grpc ADDR`, `metrics ADDR` when
-//! `[metrics] listen` is set, `partner ADDR` when `[partner_api] listen` is), then `ready`, and runs until SIGINT or SIGTERM: then it stops
+//! `[metrics] listen` is set, `partner ADDR` when `[partner_api] listen` is,
+//! `web http://ADDR/` for the rack page unless `[web]` is off), then `ready`, and runs
+//! until SIGINT or SIGTERM: then it stops
 //! taking API calls (open ones finish, watches end), stops every port task (each finishes
 //! its command and its commit in flight), closes the database and exits 0.
 
@@ -25,6 +27,7 @@ use crate::pool::otp::PatternError;
 use crate::service_manager;
 use crate::simulator::control;
 use crate::simulator::host::{PersonalityChoice, Rack, RackConfig, SimulatorError};
+use crate::web::{self, WebError, WebOptions};
 
 /// What `serve` was asked on the command line.
 #[derive(Debug, Clone)]
@@ -66,6 +69,9 @@ pub enum ServeError {
     /// The metrics endpoint could not start.
     #[error(transparent)]
     Metrics(#[from] MetricsError),
+    /// The rack page could not start.
+    #[error(transparent)]
+    Web(#[from] WebError),
     /// A code pattern of the config does not compile.
     #[error(transparent)]
     Pattern(#[from] PatternError),
@@ -160,9 +166,21 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
         &config.api,
         pool,
         daemon.handle(),
-        api_stopping,
+        api_stopping.clone(),
     )
     .await?;
+    // The rack page stops with the API (its event streams end then).
+    let web = if config.web.enabled {
+        let options = WebOptions {
+            listen: config.web.listen,
+            rack: config.rack_id(),
+            tokens: config.api.tokens.clone(),
+        };
+        let store = daemon.store().clone();
+        Some(web::serve(options, store, daemon.handle(), api_stopping).await?)
+    } else {
+        None
+    };
     if let Some((rack, _, control_address, _)) = &simulated {
         for port in rack.list().await? {
             writeln!(out, "{port}")?;
@@ -175,6 +193,9 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     }
     if let Some(partner_api) = &partner_api {
         writeln!(out, "partner {}", partner_api.local_addr)?;
+    }
+    if let Some(web) = &web {
+        writeln!(out, "web http://{}/", web.local_addr)?;
     }
     writeln!(out, "ready")?;
     out.flush()?;
@@ -198,6 +219,13 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
         && let Ok(Ok(Err(error))) = tokio::time::timeout(STOP_LIMIT, partner_api.task).await
     {
         tracing::error!(%error, "the partner API failed");
+    }
+    if let Some(web) = web {
+        match tokio::time::timeout(STOP_LIMIT, web.task).await {
+            Ok(Ok(Err(error))) => tracing::error!(%error, "the rack page's server failed"),
+            Err(_) => tracing::warn!("rack page requests still open after {STOP_LIMIT:?}"),
+            _ => {}
+        }
     }
     let _ = tokio::time::timeout(STOP_LIMIT, expiry).await;
     daemon.stop(STOP_LIMIT).await;

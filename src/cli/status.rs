@@ -103,18 +103,8 @@ pub struct Snapshot {
     pub healthy: bool,
 }
 
-/// Bars from a `+CSQ` rssi (TS 27.007 §8.5: 0..31, 99 unknown): below 10 is marginal,
-/// 10-14 OK, 15-19 good, 20 and up excellent.
-pub fn signal_bars(rssi: Option<u32>) -> Option<u8> {
-    match rssi? {
-        0 => Some(0),
-        1..=9 => Some(1),
-        10..=14 => Some(2),
-        15..=19 => Some(3),
-        20..=31 => Some(4),
-        _ => None,
-    }
-}
+/// Bars from a `+CSQ` rssi: the rack page shows the same (see [`crate::rack_view`]).
+pub use crate::rack_view::signal_bars;
 
 /// The snapshot of what the daemon answered.
 pub fn snapshot(modems: &[pb::Modem]) -> Snapshot {

@@ -80,6 +80,10 @@
 //!
 //! [metrics]
 //! listen = "127.0.0.1:9600"         # default: no metrics endpoint
+//!
+//! [web]
+//! enabled = true
+//! listen = "127.0.0.1:8051"
 //! ```
 //!
 //! This module only reads and checks; what each setting does is the business of the module
@@ -98,8 +102,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 mod api;
 mod metrics;
 mod partner;
+mod web;
 
 pub use self::metrics::MetricsConfig;
+pub use self::web::{DEFAULT_WEB_LISTEN, WebConfig};
 pub use api::{ApiConfig, PoolConfig, TlsConfig, TokenConfig};
 pub use partner::{PartnerApiConfig, PartnerConfig, Price, known_country};
 
@@ -177,6 +183,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// `[partner_api]`: the HTTP API for SMS aggregators. Default: off.
     pub partner_api: PartnerApiConfig,
+    /// `[web]`: the rack page. Default: on, at `127.0.0.1:8051`.
+    pub web: WebConfig,
 }
 
 impl Default for Config {
@@ -197,6 +205,7 @@ impl Default for Config {
             pool: PoolConfig::default(),
             metrics: MetricsConfig::default(),
             partner_api: PartnerApiConfig::default(),
+            web: WebConfig::default(),
         }
     }
 }
@@ -462,6 +471,10 @@ pub struct Overrides {
     /// `--partner-listen ADDR`: replaces `partner_api.listen` (turns the partner API on;
     /// partners still come from the file).
     pub partner_listen: Option<SocketAddr>,
+    /// `--web-listen ADDR`: replaces `web.listen`.
+    pub web_listen: Option<SocketAddr>,
+    /// `--no-web`: turns the rack page off.
+    pub no_web: bool,
 }
 
 /// One thing wrong in a configuration.
@@ -614,13 +627,20 @@ impl Config {
                 problems.push(flag_problem(flag, reason));
             }
         }
-        if overrides.partner_listen.is_some() || overrides.listen.is_some() {
+        if overrides.partner_listen.is_some()
+            || overrides.listen.is_some()
+            || overrides.web_listen.is_some()
+        {
             let mut effective = self.clone();
             effective.listen = overrides.listen.unwrap_or(self.listen);
             effective.metrics.listen = overrides.metrics.or(self.metrics.listen);
             effective.partner_api.listen = overrides.partner_listen.or(self.partner_api.listen);
+            effective.web.listen = overrides.web_listen.unwrap_or(self.web.listen);
+            effective.web.enabled = self.web.enabled && !overrides.no_web;
             let flag = if overrides.partner_listen.is_some() {
                 "--partner-listen"
+            } else if overrides.web_listen.is_some() {
+                "--web-listen"
             } else {
                 "--listen"
             };
@@ -633,6 +653,29 @@ impl Config {
                     "no [[partner_api.partners]] in the config file may call the partner API"
                         .to_owned(),
                 ));
+            }
+        }
+        if overrides.web_listen.is_some()
+            || overrides.listen.is_some()
+            || overrides.metrics.is_some()
+        {
+            let web = WebConfig {
+                enabled: self.web.enabled && !overrides.no_web,
+                listen: overrides.web_listen.unwrap_or(self.web.listen),
+            };
+            if let Some(reason) = self::web::clash(
+                &web,
+                overrides.listen.unwrap_or(self.listen),
+                overrides.metrics.or(self.metrics.listen),
+            ) {
+                let flag = if overrides.web_listen.is_some() {
+                    "--web-listen"
+                } else if overrides.listen.is_some() {
+                    "--listen"
+                } else {
+                    "--metrics"
+                };
+                problems.push(flag_problem(flag, reason));
             }
         }
         if !problems.is_empty() {
@@ -659,6 +702,12 @@ impl Config {
         if let Some(partner) = overrides.partner_listen {
             self.partner_api.listen = Some(partner);
         }
+        if let Some(listen) = overrides.web_listen {
+            self.web.listen = listen;
+        }
+        if overrides.no_web {
+            self.web.enabled = false;
+        }
         Ok(())
     }
 
@@ -669,6 +718,7 @@ impl Config {
         [
             ("listen", Some(self.listen)),
             ("metrics.listen", self.metrics.listen),
+            ("web.listen", self.web.enabled.then_some(self.web.listen)),
         ]
         .into_iter()
         .find_map(|(key, other)| {
@@ -763,6 +813,7 @@ impl Config {
         if let Some(reason) = self.partner_clash() {
             problem(KeyPath::key("partner_api").then("listen"), reason);
         }
+        self::web::web_problems(&self.web, self.listen, self.metrics.listen, &mut problem);
 
         if let Some(rack) = &self.rack
             && let Err(reason) = check_rack_id(rack)
@@ -1992,6 +2043,8 @@ whatsapp = ["(unclosed"]
                 rack: Some("test-rack".to_owned()),
                 metrics: Some("127.0.0.1:9601".parse().unwrap()),
                 partner_listen: None,
+                web_listen: Some("127.0.0.1:0".parse().unwrap()),
+                no_web: false,
             })
             .unwrap();
         assert_eq!(config.ports.globs, ["/tmp/sim/*"]);
@@ -1999,6 +2052,7 @@ whatsapp = ["(unclosed"]
         assert_eq!(config.listen.port(), 0);
         assert_eq!(config.rack_id(), "test-rack");
         assert_eq!(config.metrics.listen.map(|a| a.port()), Some(9601));
+        assert_eq!(config.web.listen.port(), 0);
 
         // Empty overrides change nothing.
         let before = parse(FULL).unwrap();

@@ -561,6 +561,14 @@ impl Store {
             .with(|connection| read::events(connection, limit))
     }
 
+    /// The latest `limit` events of the port at `path`, newest first: what happened to one
+    /// slot (state changes and their reasons, SIMs coming and going), for the rack page.
+    pub fn port_events(&self, path: &str, limit: usize) -> Result<Vec<EventRow>, StoreError> {
+        self.inner
+            .readers
+            .with(|connection| read::port_events(connection, path, limit))
+    }
+
     /// The latest `limit` events of one kind, newest first: what the daemon needs at start
     /// (refused PINs) without reading the whole audit trail.
     pub fn events_of_kind(&self, kind: &str, limit: usize) -> Result<Vec<EventRow>, StoreError> {

@@ -367,11 +367,36 @@ pub(crate) fn events_where(
              WHERE ?1 IS NULL ORDER BY id DESC LIMIT ?2"
         }
     };
+    event_rows(connection, sql, rusqlite::params![kind, limit])
+}
+
+/// The latest `limit` events of the port at `path`, newest first: a slot's history on the
+/// rack page.
+pub(crate) fn port_events(
+    connection: &Connection,
+    path: &str,
+    limit: usize,
+) -> Result<Vec<EventRow>, StoreError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    event_rows(
+        connection,
+        "SELECT id, at, kind, port_path, iccid, detail FROM events \
+         WHERE port_path = ?1 ORDER BY id DESC LIMIT ?2",
+        rusqlite::params![path, limit],
+    )
+}
+
+/// The events `sql` selects (the columns of [`EventRow`], in its order).
+fn event_rows(
+    connection: &Connection,
+    sql: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<EventRow>, StoreError> {
     let raws = connection
         .prepare_cached(sql)
         .and_then(|mut statement| {
             statement
-                .query_map(rusqlite::params![kind, limit], |row| {
+                .query_map(params, |row| {
                     Ok((
                         row.get::<_, i64>(0)?,
                         row.get::<_, String>(1)?,

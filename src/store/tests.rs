@@ -886,3 +886,36 @@ fn a_store_is_send_and_sync() {
     fn check<T: Send + Sync + Clone>() {}
     check::<Store>();
 }
+
+#[tokio::test]
+async fn port_events_are_one_ports_newest_first_and_bounded() {
+    let (_dir, store) = store();
+    let other = "/dev/modempool/other";
+    store
+        .port_seen(PortUpdate::new(PORT, "probe"))
+        .await
+        .unwrap();
+    store
+        .port_seen(PortUpdate::new(other, "ready"))
+        .await
+        .unwrap();
+    let mut failed = PortUpdate::new(PORT, "failed");
+    failed.last_error = Some("no answer to AT".to_owned());
+    store.port_seen(failed).await.unwrap();
+    store
+        .event("modem_reset", Some(PORT), None, "a technician's reset")
+        .await
+        .unwrap();
+
+    let events = store.port_events(PORT, 10).unwrap();
+    let kinds: Vec<&str> = events.iter().map(|event| event.kind.as_str()).collect();
+    assert_eq!(kinds, ["modem_reset", "port_state", "port_new"]);
+    assert!(
+        events
+            .iter()
+            .all(|event| event.port_path.as_deref() == Some(PORT))
+    );
+    assert!(events.windows(2).all(|pair| pair[0].id > pair[1].id));
+    assert_eq!(store.port_events(PORT, 1).unwrap().len(), 1);
+    assert!(store.port_events("/dev/none", 10).unwrap().is_empty());
+}

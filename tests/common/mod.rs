@@ -137,6 +137,8 @@ pub struct Served {
     pub metrics: String,
     /// `partner ADDR` (with `[partner_api] listen`), else empty.
     pub partner: String,
+    /// The rack page's address (`web http://ADDR/`), else empty.
+    pub web: String,
 }
 
 impl Served {
@@ -169,6 +171,7 @@ impl Served {
             control: String::new(),
             metrics: String::new(),
             partner: String::new(),
+            web: String::new(),
         };
         let deadline = std::time::Instant::now() + BOUND;
         loop {
@@ -186,6 +189,11 @@ impl Served {
                 served.metrics = address.to_owned();
             } else if let Some(address) = line.strip_prefix("partner ") {
                 served.partner = address.to_owned();
+            } else if let Some(url) = line.strip_prefix("web ") {
+                served.web = url
+                    .trim_start_matches("http://")
+                    .trim_end_matches('/')
+                    .to_owned();
             } else if line.starts_with("sim") {
                 served.ports.push(line);
             }
@@ -211,6 +219,8 @@ impl Served {
             "--listen",
             "127.0.0.1:0",
             "--control",
+            "127.0.0.1:0",
+            "--web-listen",
             "127.0.0.1:0",
         ]
         .iter()
