@@ -36,6 +36,8 @@ enum LogFormat {
     Json,
 }
 
+// Parsed once at start: the size of the largest variant (serve's flags) does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Decode or encode SMS PDUs (TS 23.040) as modems print them in PDU mode.

@@ -8,42 +8,31 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BOUND, Served, bounded, field};
+use common::{BOUND, Served, bounded, field, http};
 
-/// A raw HTTP/1.0 exchange (the server closes after the answer): status, head, body.
-fn exchange(address: &str, request: &str) -> (u16, String, String) {
-    let mut stream = TcpStream::connect(address).expect("the page's server accepts");
-    stream
-        .set_read_timeout(Some(BOUND))
-        .expect("a read timeout can be set");
-    stream
-        .write_all(request.as_bytes())
-        .expect("the request is written");
-    let mut response = String::new();
-    stream
-        .read_to_string(&mut response)
-        .expect("the response is read");
-    let (head, body) = response
-        .split_once("\r\n\r\n")
-        .unwrap_or_else(|| panic!("no end of headers in {response:?}"));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {head:?}"));
-    (status, head.to_owned(), body.to_owned())
+/// An answer as (status, its header lines, body).
+fn parts(answer: http::Answer) -> (u16, String, String) {
+    let head = answer
+        .headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\n"))
+        .collect();
+    (answer.status, head, answer.text())
 }
 
+/// `GET path` with extra header lines (`Name: value\r\n` each).
 fn get(address: &str, path: &str, headers: &str) -> (u16, String, String) {
-    exchange(
-        address,
-        &format!("GET {path} HTTP/1.0\r\nHost: {address}\r\n{headers}\r\n"),
-    )
+    let headers: Vec<(&str, &str)> = headers
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim(), value.trim()))
+        .collect();
+    parts(http::request(address, "GET", path, &headers, b""))
 }
 
 fn rack(address: &str) -> serde_json::Value {
@@ -242,16 +231,13 @@ fn with_tokens_the_data_needs_an_admin_token_by_header_or_cookie() {
     assert_eq!(status, 200, "{body}");
 
     let login = |token: &str| {
-        let body = format!("token={token}");
-        exchange(
+        parts(http::request(
             &address,
-            &format!(
-                "POST /login HTTP/1.0\r\nHost: {address}\r\n\
-                 Content-Type: application/x-www-form-urlencoded\r\n\
-                 Content-Length: {}\r\n\r\n{body}",
-                body.len()
-            ),
-        )
+            "POST",
+            "/login",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            format!("token={token}").as_bytes(),
+        ))
     };
     assert_eq!(login("wrong").0, 401);
     assert_eq!(login("backend-token").0, 403);
