@@ -44,20 +44,8 @@ pub(super) fn clash(metrics: &MetricsConfig, grpc: SocketAddr) -> Option<String>
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Config, ConfigError, Overrides};
-
-    fn parse(text: &str) -> Result<Config, ConfigError> {
-        Config::from_toml_str(text, "test.toml")
-    }
-
-    /// Every problem of a configuration text, rendered one per line.
-    fn problems(text: &str) -> String {
-        match parse(text) {
-            Ok(config) => panic!("accepted: {config:?}"),
-            Err(error @ ConfigError::Invalid { .. }) => error.to_string(),
-            Err(other) => panic!("{other}"),
-        }
-    }
+    use super::super::tests::{parse, problems};
+    use super::super::{Config, Overrides};
 
     #[test]
     fn off_by_default() {

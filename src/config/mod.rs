@@ -1399,8 +1399,18 @@ personality = "sim800"
 listen = "127.0.0.1:9600"
 "#;
 
-    fn parse(text: &str) -> Result<Config, ConfigError> {
+    /// A configuration text loaded as `serve` would load a file (for every section's tests).
+    pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::from_toml_str(text, "test.toml")
+    }
+
+    /// Everything wrong with a configuration text, rendered as `serve` would print it;
+    /// panics when the text is accepted.
+    pub(super) fn problems(text: &str) -> String {
+        match parse(text) {
+            Ok(config) => panic!("accepted: {config:?}"),
+            Err(error) => error.to_string(),
+        }
     }
 
     /// The one problem a configuration text has, rendered.

@@ -300,19 +300,8 @@ pub(super) fn partner_problems(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Config, ConfigError};
+    use super::super::tests::{parse, problems};
     use super::*;
-
-    fn parse(text: &str) -> Result<Config, ConfigError> {
-        Config::from_toml_str(text, "test.toml")
-    }
-
-    fn problems(text: &str) -> String {
-        match parse(text) {
-            Ok(config) => panic!("accepted: {config:?}"),
-            Err(error) => error.to_string(),
-        }
-    }
 
     const KEY: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 

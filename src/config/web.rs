@@ -70,18 +70,8 @@ pub(super) fn clash(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Config, ConfigError, Overrides};
-
-    fn parse(text: &str) -> Result<Config, ConfigError> {
-        Config::from_toml_str(text, "test.toml")
-    }
-
-    fn problems(text: &str) -> String {
-        match parse(text) {
-            Ok(config) => panic!("accepted: {config:?}"),
-            Err(error) => error.to_string(),
-        }
-    }
+    use super::super::tests::{parse, problems};
+    use super::super::{Config, Overrides};
 
     #[test]
     fn on_at_loopback_8051_by_default() {
