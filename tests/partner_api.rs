@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::http::{self, Answer};
@@ -25,6 +25,11 @@ const GAMMA: &str = "gamma-key-0123456789";
 /// Alpha: DE and JP priced, every other country at a default price. Beta: DE only. Gamma:
 /// one request a minute. No cool-down, so that a cancelled number is rentable at once.
 fn config() -> String {
+    config_with_lease(1200)
+}
+
+/// [`config`] with rentals of `lease_secs`.
+fn config_with_lease(lease_secs: u64) -> String {
     format!(
         r#"
 [pool]
@@ -32,6 +37,7 @@ cooldown_secs = 0
 
 [partner_api]
 listen = "127.0.0.1:0"
+lease_secs = {lease_secs}
 currency = "EUR"
 requests_per_minute = 6000
 burst = 1000
@@ -69,13 +75,13 @@ struct Partner {
 
 impl Partner {
     fn start(ports: u32) -> Partner {
-        Partner::start_with(ports, &[])
+        Partner::start_with(ports, &config(), &[])
     }
 
-    /// [`Partner::start`] with extra `serve` flags.
-    fn start_with(ports: u32, extra: &[&str]) -> Partner {
+    /// [`Partner::start`] with a config text and extra `serve` flags.
+    fn start_with(ports: u32, config: &str, extra: &[&str]) -> Partner {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let daemon = Served::simulated(ports, dir.path(), Some(&config()), extra, &[]);
+        let daemon = Served::simulated(ports, dir.path(), Some(config), extra, &[]);
         assert!(
             !daemon.partner.is_empty(),
             "the daemon printed no partner line"
@@ -516,8 +522,96 @@ fn never_the_same_number_twice_for_a_service() {
 }
 
 #[test]
+fn concurrent_rentals_never_share_a_sim_and_stop_at_the_stock() {
+    let partner = Arc::new(Partner::start(8));
+    partner.wait_until_all_rentable();
+    let stock = partner.inventory()["DE"];
+    let threads: Vec<_> = (0..40)
+        .map(|call| {
+            let partner = Arc::clone(&partner);
+            std::thread::spawn(move || {
+                let key = if call % 2 == 0 { ALPHA } else { BETA };
+                partner.rent(key, "DE", "telegram")
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    let mut refused = 0;
+    for thread in threads {
+        let answer = thread.join().expect("a renting thread");
+        match answer.status {
+            200 => numbers.push(
+                answer.json()["number"]
+                    .as_str()
+                    .expect("a number")
+                    .to_owned(),
+            ),
+            409 => {
+                assert_error(&answer, 409, "no_numbers");
+                refused += 1;
+            }
+            other => panic!("unexpected {other}: {}", answer.text()),
+        }
+    }
+    let rented = numbers.len() as u64;
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(rented, stock, "every German SIM rented once: {numbers:?}");
+    assert_eq!(
+        numbers.len() as u64,
+        stock,
+        "a SIM rented twice: {numbers:?}"
+    );
+    assert_eq!(refused, 40 - stock);
+    partner.check_answers_against_openapi();
+}
+
+#[test]
+fn a_rental_runs_out_on_time_and_gets_no_later_sms() {
+    let partner = Partner::start_with(4, &config_with_lease(2), &[]);
+    partner.wait_until_all_rentable();
+    let rental = partner.rent(ALPHA, "DE", "telegram").json();
+    let id = rental["rental_id"].as_str().expect("an id").to_owned();
+    let number = rental["number"].as_str().expect("a number").to_owned();
+    // Nobody calls: the rental ends by itself.
+    let deadline = Instant::now() + BOUND;
+    while partner.sms(ALPHA, &id).json()["rental_status"] != "expired" {
+        assert!(Instant::now() < deadline, "the rental did not expire");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // An SMS now belongs to nobody's rental, the number can be rented again for another
+    // service, and the ended rental cannot be cancelled (nor refunded).
+    partner.send_sms(&number, "Telegram", "Telegram code: 55555");
+    assert_error(&partner.cancel(ALPHA, &id), 409, "rental_ended");
+    let again = partner.rent(ALPHA, "DE", "shop").json();
+    let again_id = again["rental_id"].as_str().expect("an id");
+    // The late SMS reached the store (the SIM's history) but neither rental.
+    let deadline = Instant::now() + BOUND;
+    loop {
+        let stored = Command::new(env!("CARGO_BIN_EXE_modempool"))
+            .args(["sim", "--control", &partner.daemon.control, "list"])
+            .output()
+            .expect("sim list runs");
+        let listed = String::from_utf8_lossy(&stored.stdout).into_owned();
+        if listed
+            .lines()
+            .any(|line| field(line, "msisdn") == number && field(line, "stored") == "0")
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the SMS was not read: {listed}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(partner.sms(ALPHA, &id).json()["messages"], json!([]));
+    if again["number"] == number.as_str() {
+        assert_eq!(partner.sms(ALPHA, again_id).json()["messages"], json!([]));
+    }
+    partner.check_answers_against_openapi();
+}
+
+#[test]
 fn bad_requests_get_the_right_status_and_a_json_reason() {
-    let partner = Partner::start_with(2, &["--metrics", "127.0.0.1:0"]);
+    let partner = Partner::start_with(2, &config(), &["--metrics", "127.0.0.1:0"]);
     partner.wait_until_all_rentable();
     // Keys.
     assert_error(&partner.get("/getNumbers"), 401, "bad_key");

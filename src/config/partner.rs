@@ -21,7 +21,8 @@ pub struct PartnerApiConfig {
     /// put a TLS proxy in front of it when the network is not private.
     pub listen: Option<SocketAddr>,
     /// `partner_api.lease_secs`: how long a rented number stays the partner's, unless
-    /// cancelled. Default 1200 (20 min). 60..=pool.max_lease_secs.
+    /// cancelled. Default 1200 (20 min). 1..=pool.max_lease_secs (a few seconds are for
+    /// tests and demos that watch a rental run out).
     pub lease_secs: u64,
     /// `partner_api.default_service`: the service a rental is for when the partner names
     /// none. A number is never rented twice for one service, so service-less rentals use
@@ -192,11 +193,11 @@ pub(super) fn partner_problems(
     problem: &mut dyn FnMut(KeyPath, String),
 ) {
     let key = KeyPath::key("partner_api");
-    if !(60..=max_lease_secs.max(60)).contains(&partner.lease_secs) {
+    if !(1..=max_lease_secs.max(60)).contains(&partner.lease_secs) {
         problem(
             key.then("lease_secs"),
             format!(
-                "{} is not between 60 and {} s (pool.max_lease_secs)",
+                "{} is not between 1 and {} s (pool.max_lease_secs)",
                 partner.lease_secs,
                 max_lease_secs.max(60)
             ),
@@ -344,7 +345,7 @@ mod tests {
     #[test]
     fn bad_values_are_named() {
         let text = problems(&format!(
-            "[partner_api]\nlisten = \"0.0.0.0:8060\"\ncurrency = \"usd\"\nlease_secs = 5\n\
+            "[partner_api]\nlisten = \"0.0.0.0:8060\"\ncurrency = \"usd\"\nlease_secs = 0\n\
              requests_per_minute = 0\n\
              [[partner_api.partners]]\nname = \"a b\"\nkey_sha256 = \"12\"\nprices = {{ UK = 0.2 }}\n\
              [[partner_api.partners]]\nname = \"b\"\nkey_sha256 = \"{KEY}\"\n\
@@ -352,7 +353,7 @@ mod tests {
         ));
         for expected in [
             "partner_api.currency: 'usd' is not an ISO 4217 code",
-            "partner_api.lease_secs: 5 is not between 60",
+            "partner_api.lease_secs: 0 is not between 1",
             "partner_api.requests_per_minute: 0 is not between 1 and 600000",
             "partner_api.partners[0].name: 'a b' is not a partner name",
             "partner_api.partners[0].key_sha256: not a SHA-256",
