@@ -256,6 +256,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ALTER TABLE allocations ADD COLUMN price_micros INTEGER
         CHECK (price_micros IS NULL OR price_micros >= 0);
     "#,
+    r#"
+    -- A port's latest events (the rack page's slot detail) without scanning the audit
+    -- trail of every port: a quiet port's last error may be months of events back.
+    CREATE INDEX events_by_port ON events (port_path, id);
+    "#,
 ];
 
 /// Opens a connection to `path` (created if missing) with the settings every connection of
@@ -363,6 +368,29 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    /// The reads that must not scan a growing table use their index.
+    #[test]
+    fn hot_reads_use_their_indexes() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        migrate(&mut connection).unwrap();
+        let plan = |sql: &str| -> String {
+            connection
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map([], |row| row.get::<_, String>(3))
+                .unwrap()
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap()
+                .join("; ")
+        };
+        let events = plan(
+            "SELECT id, at, kind, port_path, iccid, detail FROM events \
+             WHERE port_path = '/dev/x' ORDER BY id DESC LIMIT 20",
+        );
+        assert!(events.contains("events_by_port"), "{events}");
+        assert!(!events.contains("TEMP B-TREE"), "{events}");
     }
 
     #[test]
