@@ -4,20 +4,30 @@
 //! Connections are HTTP/1.1, served by hyper directly rather than `axum::serve`, for the
 //! limits a server facing the network needs: a client has [`HEADER_READ_TIMEOUT`] to send
 //! its request head (a slow client cannot hold a connection open for nothing), and on
-//! shutdown each connection finishes the request in flight and closes.
+//! shutdown each connection finishes the request in flight and closes. With a
+//! [`TlsAcceptor`] the connections are HTTPS (rustls), optionally with client certificates.
 
 use std::io;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
+pub use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tower::ServiceExt;
+
+use crate::config::TlsConfig;
 
 /// How long a client may take to send its request's head.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -32,23 +42,104 @@ pub struct HttpServer {
     pub task: JoinHandle<io::Result<()>>,
 }
 
-/// Binds `listen` and serves `router` on it until `shutdown` turns true. Binding happens
-/// before this returns, so a busy address is an error at start, not a log line later.
-/// Handlers can read the peer's address with `ConnectInfo<SocketAddr>`.
+/// Why the TLS settings of a listener cannot be used: each names the file and what is
+/// wrong with it, for a technician to fix before a restart.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    /// A file cannot be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// A file holds no certificate or key in PEM, or a broken one.
+    #[error("{}: {what}", path.display())]
+    Pem {
+        /// The file.
+        path: PathBuf,
+        /// What was expected and not found.
+        what: String,
+    },
+    /// rustls refused the certificate, key or CA.
+    #[error("the TLS settings are refused: {0}")]
+    Rustls(#[from] rustls::Error),
+    /// The client CA cannot verify certificates.
+    #[error("client_ca: {0}")]
+    ClientCa(String),
+}
+
+/// A TLS acceptor for `tls`: the server's certificate chain and key, and with `client_ca`
+/// only clients presenting a certificate that CA signed. HTTP/1.1 is offered by ALPN.
+pub fn tls_acceptor(tls: &TlsConfig) -> Result<TlsAcceptor, TlsError> {
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|source| TlsError::Read {
+            path: path.to_owned(),
+            source,
+        })
+    };
+    let pem_error = |path: &Path, what: &str| TlsError::Pem {
+        path: path.to_owned(),
+        what: what.to_owned(),
+    };
+    let certificates = |path: &Path| -> Result<Vec<CertificateDer<'static>>, TlsError> {
+        let pem = read(path)?;
+        let chain = CertificateDer::pem_slice_iter(&pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| pem_error(path, &format!("a broken PEM certificate: {error}")))?;
+        if chain.is_empty() {
+            return Err(pem_error(path, "no PEM certificate (BEGIN CERTIFICATE)"));
+        }
+        Ok(chain)
+    };
+    let chain = certificates(&tls.cert)?;
+    let key = PrivateKeyDer::from_pem_slice(&read(&tls.key)?)
+        .map_err(|error| pem_error(&tls.key, &format!("no usable PEM private key: {error}")))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ServerConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()?;
+    let builder = match &tls.client_ca {
+        None => builder.with_no_client_auth(),
+        Some(path) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for certificate in certificates(path)? {
+                roots.add(certificate)?;
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .build()
+            .map_err(|error| TlsError::ClientCa(error.to_string()))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let mut config = builder.with_single_cert(chain, key)?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(TlsAcceptor::from(Arc::new(config)))
+}
+
+/// Binds `listen` and serves `router` on it until `shutdown` turns true, over TLS when
+/// `tls` is given. Binding happens before this returns, so a busy address is an error at
+/// start, not a log line later. Handlers can read the peer's address with
+/// `ConnectInfo<SocketAddr>`.
 pub async fn serve(
     listen: SocketAddr,
     router: Router,
+    tls: Option<TlsAcceptor>,
     shutdown: watch::Receiver<bool>,
 ) -> io::Result<HttpServer> {
     let listener = TcpListener::bind(listen).await?;
     let local_addr = listener.local_addr()?;
-    let task = tokio::spawn(run(listener, router, shutdown));
+    let task = tokio::spawn(run(listener, router, tls, shutdown));
     Ok(HttpServer { local_addr, task })
 }
 
 async fn run(
     listener: TcpListener,
     router: Router,
+    tls: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<bool>,
 ) -> io::Result<()> {
     let mut connections = JoinSet::new();
@@ -65,7 +156,13 @@ async fn run(
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
-                    connections.spawn(connection(stream, peer, router.clone(), shutdown.clone()));
+                    connections.spawn(connection(
+                        stream,
+                        peer,
+                        router.clone(),
+                        tls.clone(),
+                        shutdown.clone(),
+                    ));
                 }
                 Err(error) => {
                     // Out of file descriptors, most likely: wait rather than spin.
@@ -80,14 +177,35 @@ async fn run(
     Ok(())
 }
 
-/// Serves one connection until the client closes it, or, after `shutdown`, until the
-/// request in flight is answered.
+/// Serves one connection (after its TLS handshake, with `tls`) until the client closes it,
+/// or, after `shutdown`, until the request in flight is answered.
 async fn connection(
-    stream: tokio::net::TcpStream,
+    stream: TcpStream,
+    peer: SocketAddr,
+    router: Router,
+    tls: Option<TlsAcceptor>,
+    shutdown: watch::Receiver<bool>,
+) {
+    let Some(acceptor) = tls else {
+        return serve_io(stream, peer, router, shutdown).await;
+    };
+    // The handshake has the same bound as a request head: a silent client is dropped.
+    match tokio::time::timeout(HEADER_READ_TIMEOUT, acceptor.accept(stream)).await {
+        Ok(Ok(stream)) => serve_io(stream, peer, router, shutdown).await,
+        Ok(Err(error)) => tracing::debug!(%error, %peer, "http: a TLS handshake failed"),
+        Err(_) => tracing::debug!(%peer, "http: a TLS handshake timed out"),
+    }
+}
+
+/// Serves HTTP/1.1 on one connection's stream.
+async fn serve_io<S>(
+    stream: S,
     peer: SocketAddr,
     router: Router,
     mut shutdown: watch::Receiver<bool>,
-) {
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
         router.clone().oneshot(request.map(axum::body::Body::new))
@@ -149,7 +267,7 @@ mod tests {
             get(|ConnectInfo(peer): ConnectInfo<SocketAddr>| async move { peer.ip().to_string() }),
         );
         let (stop, stopping) = watch::channel(false);
-        let server = serve("127.0.0.1:0".parse().unwrap(), router, stopping)
+        let server = serve("127.0.0.1:0".parse().unwrap(), router, None, stopping)
             .await
             .unwrap();
         let mut kept_alive = tokio::net::TcpStream::connect(server.local_addr)

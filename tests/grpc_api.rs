@@ -769,36 +769,10 @@ async fn tokens_rights_and_bad_requests_get_the_right_codes() {
     );
 }
 
-/// A CA, a server certificate for 127.0.0.1 and a client certificate, all PEM.
-struct Pki {
-    ca: String,
-    server: (String, String),
-    client: (String, String),
-}
-
-fn pki() -> Pki {
-    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("a CA key"))
-        .expect("the CA");
-    let leaf = |names: Vec<String>| {
-        let key = KeyPair::generate().expect("a key");
-        let params = CertificateParams::new(names).expect("leaf parameters");
-        let cert = params.signed_by(&key, &ca).expect("a leaf certificate");
-        (cert.pem(), key.serialize_pem())
-    };
-    Pki {
-        ca: ca.pem(),
-        server: leaf(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]),
-        client: leaf(vec!["backend.client".to_owned()]),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tls_with_client_certificates_admits_only_certified_clients() {
     use tonic::transport::{Certificate, ClientTlsConfig, Identity};
-    let pki = pki();
+    let pki = common::pki::pki();
     let dir = tempfile::tempdir().expect("a temporary directory");
     let write = |name: &str, text: &str| {
         let path = dir.path().join(name);

@@ -750,3 +750,135 @@ fn a_partner_key_and_its_config_block_come_from_one_command() {
     assert!(output.status.success(), "{output:?}");
     assert!(common::stdout(&output).contains("aggregator-b"));
 }
+
+/// `GET path` over HTTPS, trusting `ca` and showing `client` (certificate, key) when given:
+/// the answer, or why the exchange failed.
+fn https_get(
+    address: &str,
+    path: &str,
+    ca: &str,
+    client: Option<&(String, String)>,
+) -> Result<Answer, String> {
+    use std::io::Read;
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+
+    let mut roots = rustls::RootCertStore::empty();
+    for certificate in CertificateDer::pem_slice_iter(ca.as_bytes()) {
+        roots
+            .add(certificate.expect("a CA certificate"))
+            .expect("a usable CA");
+    }
+    let builder = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("TLS versions")
+    .with_root_certificates(roots);
+    let config = match client {
+        None => builder.with_no_client_auth(),
+        Some((certificate, key)) => builder
+            .with_client_auth_cert(
+                CertificateDer::pem_slice_iter(certificate.as_bytes())
+                    .collect::<Result<Vec<_>, _>>()
+                    .expect("a client certificate"),
+                PrivateKeyDer::from_pem_slice(key.as_bytes()).expect("a client key"),
+            )
+            .expect("a client identity"),
+    };
+    let name = ServerName::try_from("127.0.0.1").expect("a server name");
+    let connection = rustls::ClientConnection::new(std::sync::Arc::new(config), name)
+        .map_err(|error| error.to_string())?;
+    let socket = std::net::TcpStream::connect(address).map_err(|error| error.to_string())?;
+    socket.set_read_timeout(Some(BOUND)).expect("a timeout");
+    let mut stream = rustls::StreamOwned::new(connection, socket);
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|error| error.to_string())?;
+    let mut raw = Vec::new();
+    match stream.read_to_end(&mut raw) {
+        Ok(_) => {}
+        // A server may close without TLS's close_notify after a whole answer.
+        Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof && !raw.is_empty() => {}
+        Err(error) => return Err(error.to_string()),
+    }
+    if raw.is_empty() {
+        return Err("no answer".to_owned());
+    }
+    Ok(http::parse(&raw))
+}
+
+#[test]
+fn https_with_client_certificates_admits_only_certified_partners() {
+    let pki = common::pki::pki();
+    let files = tempfile::tempdir().expect("a temporary directory");
+    let write = |name: &str, text: &str| {
+        let path = files.path().join(name);
+        std::fs::write(&path, text).expect("written");
+        path.display().to_string()
+    };
+    let tls = format!(
+        "\n[partner_api.tls]\ncert = \"{}\"\nkey = \"{}\"\nclient_ca = \"{}\"\n",
+        write("server.pem", &pki.server.0),
+        write("server-key.pem", &pki.server.1),
+        write("ca.pem", &pki.ca),
+    );
+    let partner = Partner::start_with(1, &format!("{}{tls}", config()), &[]);
+    let address = partner.daemon.partner.clone();
+    let path = format!("/getNumbers?api_key={ALPHA}");
+
+    let answer = https_get(&address, &path, &pki.ca, Some(&pki.client)).expect("HTTPS works");
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert_eq!(answer.json()["status"], "success");
+    // Without a client certificate the handshake fails: no answer at all.
+    assert!(https_get(&address, &path, &pki.ca, None).is_err());
+    // Plain HTTP on the TLS port gets no HTTP answer.
+    let mut plain = std::net::TcpStream::connect(&address).expect("connects");
+    plain.set_read_timeout(Some(BOUND)).expect("a timeout");
+    plain
+        .write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+        .expect("sent");
+    let mut raw = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut plain, &mut raw);
+    assert!(
+        !raw.starts_with(b"HTTP/"),
+        "{}",
+        String::from_utf8_lossy(&raw)
+    );
+}
+
+#[test]
+fn unreadable_tls_files_stop_serve_naming_the_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("modempool.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n[partner_api.tls]\ncert = \"/nonexistent/cert.pem\"\nkey = \"/nonexistent/key.pem\"\n",
+            config()
+        ),
+    )
+    .expect("written");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_modempool"));
+    command
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--web-listen",
+            "127.0.0.1:0",
+        ])
+        .arg("--db")
+        .arg(dir.path().join("db.sqlite"))
+        .arg("--config")
+        .arg(&file);
+    let output = common::bounded(command);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("partner_api.tls: /nonexistent/cert.pem: cannot read"),
+        "{stderr}"
+    );
+}

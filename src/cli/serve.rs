@@ -20,6 +20,7 @@ use tokio::sync::watch;
 use crate::api::{self, ApiError};
 use crate::config::{Config, ConfigError, Overrides};
 use crate::daemon::{Daemon, DaemonError, DaemonOptions};
+use crate::http_server::{self, TlsError};
 use crate::metrics::{self, MetricsError};
 use crate::partner;
 use crate::pool::Pool;
@@ -75,6 +76,9 @@ pub enum ServeError {
     /// A code pattern of the config does not compile.
     #[error(transparent)]
     Pattern(#[from] PatternError),
+    /// The partner API's TLS files cannot be used.
+    #[error("partner_api.tls: {0}")]
+    PartnerTls(#[from] TlsError),
     /// An HTTP listener could not bind its address.
     #[error("{what} cannot listen on {}: {source}", address.map_or_else(|| "?".to_owned(), |a| a.to_string()))]
     Bind {
@@ -137,6 +141,12 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
         Some(address) => Some(metrics::bind(address).await?),
         None => None,
     };
+    // The certificate files are read before any modem is touched: a wrong path stops
+    // `serve` at once, naming the file.
+    let partner_tls = match (&config.partner_api.listen, &config.partner_api.tls) {
+        (Some(_), Some(tls)) => Some(http_server::tls_acceptor(tls)?),
+        _ => None,
+    };
     let options = DaemonOptions {
         retry_pins: request.retry_pins.clone(),
         ..DaemonOptions::from_config(&config)
@@ -154,13 +164,18 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     let expiry = pool.spawn_expiry(api_stopping.clone());
     let api_stopping_for_manager = api_stopping.clone();
     let metrics = metrics.map(|bound| bound.serve(daemon.store().clone(), api_stopping.clone()));
-    let partner_api = partner::serve(&config.partner_api, pool.clone(), api_stopping.clone())
-        .await
-        .map_err(|source| ServeError::Bind {
-            what: "the partner API",
-            address: config.partner_api.listen,
-            source,
-        })?;
+    let partner_api = partner::serve(
+        &config.partner_api,
+        pool.clone(),
+        partner_tls,
+        api_stopping.clone(),
+    )
+    .await
+    .map_err(|source| ServeError::Bind {
+        what: "the partner API",
+        address: config.partner_api.listen,
+        source,
+    })?;
     let server = api::serve(
         config.listen,
         &config.api,

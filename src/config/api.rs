@@ -153,15 +153,23 @@ pub(super) fn api_problems(api: &ApiConfig, problem: &mut dyn FnMut(KeyPath, Str
         }
     }
     if let Some(tls) = &api.tls {
-        let key = KeyPath::key("api").then("tls");
-        for (name, path) in [
-            ("cert", Some(&tls.cert)),
-            ("key", Some(&tls.key)),
-            ("client_ca", tls.client_ca.as_ref()),
-        ] {
-            if path.is_some_and(|path| path.as_os_str().is_empty()) {
-                problem(key.then(name), "an empty path".to_owned());
-            }
+        tls_problems(tls, KeyPath::key("api").then("tls"), problem);
+    }
+}
+
+/// The problems of a TLS section at `key` (the files are read when the daemon starts).
+pub(super) fn tls_problems(
+    tls: &TlsConfig,
+    key: KeyPath,
+    problem: &mut dyn FnMut(KeyPath, String),
+) {
+    for (name, path) in [
+        ("cert", Some(&tls.cert)),
+        ("key", Some(&tls.key)),
+        ("client_ca", tls.client_ca.as_ref()),
+    ] {
+        if path.is_some_and(|path| path.as_os_str().is_empty()) {
+            problem(key.then(name), "an empty path".to_owned());
         }
     }
 }

@@ -1585,6 +1585,11 @@ listen = "127.0.0.1:9600"
                     requests_per_minute: Some(600),
                     burst: Some(50),
                 }],
+                tls: Some(TlsConfig {
+                    cert: PathBuf::from("/etc/modempool/tls/partner-cert.pem"),
+                    key: PathBuf::from("/etc/modempool/tls/partner-key.pem"),
+                    client_ca: Some(PathBuf::from("/etc/modempool/tls/partners-ca.pem")),
+                }),
                 ..PartnerApiConfig::default()
             },
             ..Config::default()

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::KeyPath;
+use super::{KeyPath, TlsConfig};
 
 /// `[partner_api]`: off until `listen` is set.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -18,7 +18,7 @@ pub struct PartnerApiConfig {
     /// `partner_api.listen`: the HTTP address, e.g. `"0.0.0.0:8060"`; port 0 picks a free
     /// port (`serve` prints the one bound as `partner ADDR`). Default: none, no partner
     /// API. Aggregators call it over the network, so it usually listens on every address;
-    /// put a TLS proxy in front of it when the network is not private.
+    /// serve it over TLS (`[partner_api.tls]`) when the network is not private.
     pub listen: Option<SocketAddr>,
     /// `partner_api.lease_secs`: how long a rented number stays the partner's, unless
     /// cancelled. Default 1200 (20 min). 1..=pool.max_lease_secs (a few seconds are for
@@ -40,6 +40,10 @@ pub struct PartnerApiConfig {
     /// `[[partner_api.partners]]`: who may call, each with a key (make one with
     /// `modempool token NAME --partner`) and prices. At least one when `listen` is set.
     pub partners: Vec<PartnerConfig>,
+    /// `[partner_api.tls]`: serve HTTPS: `cert` (the chain, PEM), `key` (PEM) and, to admit
+    /// only partners with a client certificate, `client_ca` (PEM). Default: off, plain
+    /// HTTP (behind a TLS proxy, or on a private network).
+    pub tls: Option<TlsConfig>,
 }
 
 impl Default for PartnerApiConfig {
@@ -52,6 +56,7 @@ impl Default for PartnerApiConfig {
             requests_per_minute: 120,
             burst: 20,
             partners: Vec::new(),
+            tls: None,
         }
     }
 }
@@ -240,6 +245,9 @@ pub(super) fn partner_problems(
             entry.requests_per_minute,
             entry.burst,
         );
+    }
+    if let Some(tls) = &partner.tls {
+        super::api::tls_problems(tls, key.then("tls"), problem);
     }
     if partner.listen.is_some() && partner.partners.is_empty() {
         problem(

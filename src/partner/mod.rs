@@ -458,15 +458,19 @@ async fn openapi() -> Response {
     ([(CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
-/// Serves the partner API on `partner_api.listen` until `shutdown`; `None` when it is off.
+/// Serves the partner API on `partner_api.listen` until `shutdown`, over TLS with `tls`
+/// (made from `[partner_api.tls]`); `None` when it is off.
 pub async fn serve(
     config: &PartnerApiConfig,
     pool: Pool,
+    tls: Option<http_server::TlsAcceptor>,
     shutdown: watch::Receiver<bool>,
 ) -> io::Result<Option<HttpServer>> {
     let Some(listen): Option<SocketAddr> = config.listen else {
         return Ok(None);
     };
     let router = PartnerApi::new(config, pool).router();
-    http_server::serve(listen, router, shutdown).await.map(Some)
+    http_server::serve(listen, router, tls, shutdown)
+        .await
+        .map(Some)
 }

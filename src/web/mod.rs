@@ -105,7 +105,7 @@ pub async fn serve(
         });
     }
     let feed = Feed::start(options.rack, store, daemon, shutdown.clone());
-    http_server::serve(options.listen, router(tokens, feed), shutdown)
+    http_server::serve(options.listen, router(tokens, feed), None, shutdown)
         .await
         .map_err(|reason| WebError::Bind {
             address: options.listen,

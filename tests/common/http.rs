@@ -77,7 +77,8 @@ pub fn get(address: &str, path: &str) -> Answer {
     request(address, "GET", path, &[], b"")
 }
 
-fn parse(raw: &[u8]) -> Answer {
+/// An answer read whole from a connection (head and body).
+pub fn parse(raw: &[u8]) -> Answer {
     let split = raw
         .windows(4)
         .position(|window| window == b"\r\n\r\n")
