@@ -882,3 +882,30 @@ fn unreadable_tls_files_stop_serve_naming_the_file() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_address_guessing_keys_is_turned_away_for_the_rest_of_the_minute() {
+    let partner = Partner::start(1);
+    let mut statuses = Vec::new();
+    for attempt in 0..35 {
+        let answer = partner.get(&format!("/getNumbers?api_key=guess-{attempt}"));
+        statuses.push(answer.status);
+        if answer.status == 429 {
+            assert_error(&answer, 429, "rate_limited");
+            let retry: u64 = answer
+                .header("retry-after")
+                .and_then(|value| value.parse().ok())
+                .expect("a Retry-After in seconds");
+            assert!((1..=60).contains(&retry), "{retry}");
+        }
+    }
+    assert_eq!(statuses[..30], [401; 30], "{statuses:?}");
+    assert_eq!(statuses[30..], [429; 5], "{statuses:?}");
+    // Even a good key from that address waits now.
+    assert_error(
+        &partner.get(&format!("/getNumbers?api_key={ALPHA}")),
+        429,
+        "rate_limited",
+    );
+    partner.check_answers_against_openapi();
+}

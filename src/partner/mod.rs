@@ -16,6 +16,7 @@
 //! seen only with its own key, a SIM is never in two rentals, a number is never rented
 //! twice for one service, and leases run out on time. Each key has its own rate limit.
 
+pub mod guard;
 pub mod params;
 pub mod reply;
 
@@ -28,7 +29,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, RawQuery, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, RawQuery, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
@@ -68,6 +69,8 @@ struct Inner {
     /// Each partner's rate limiter, in the order of `config.partners`.
     limiters: Vec<DefaultDirectRateLimiter>,
     clock: DefaultClock,
+    /// Addresses sending bad keys.
+    bad_keys: guard::BadKeyGuard,
 }
 
 impl std::fmt::Debug for PartnerApi {
@@ -108,6 +111,7 @@ impl PartnerApi {
                 by_key_hash,
                 limiters,
                 clock: DefaultClock::default(),
+                bad_keys: guard::BadKeyGuard::default(),
             }),
         }
     }
@@ -123,7 +127,10 @@ impl PartnerApi {
             .fallback(|uri: Uri| async move { Failure::no_endpoint(uri.path()) })
             .method_not_allowed_fallback(|| async { Failure::method_not_allowed() })
             .layer(DefaultBodyLimit::max(params::MAX_BODY))
-            .layer(axum::middleware::from_fn(count_request))
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                guard_and_count,
+            ))
             .with_state(self)
     }
 
@@ -167,9 +174,15 @@ impl PartnerApi {
     }
 }
 
-/// Counts each answer by call and status (metrics): the labels stay bounded, an unknown
-/// path counts as `other`.
-async fn count_request(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// Turns away addresses that sent too many bad keys ([`guard`]), notes each new bad key,
+/// and counts each answer by call and status (metrics; the labels stay bounded, an
+/// unknown path counts as `other`).
+async fn guard_and_count(
+    State(api): State<PartnerApi>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let call = match request.uri().path() {
         "/getNumbers" => "getNumbers",
         "/rentNumber" => "rentNumber",
@@ -178,7 +191,20 @@ async fn count_request(request: axum::extract::Request, next: axum::middleware::
         "/openapi.json" => "openapi",
         _ => "other",
     };
-    let response = next.run(request).await;
+    let now = std::time::Instant::now();
+    let response = match api.inner.bad_keys.blocked(peer.ip(), now) {
+        Some(wait) => {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            Failure::rate_limited_address(seconds.max(1)).into_response()
+        }
+        None => {
+            let response = next.run(request).await;
+            if response.status() == axum::http::StatusCode::UNAUTHORIZED {
+                api.inner.bad_keys.failed(peer.ip(), now);
+            }
+            response
+        }
+    };
     crate::metrics::partner_request(call, response.status().as_u16());
     response
 }

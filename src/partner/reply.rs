@@ -76,6 +76,21 @@ impl Failure {
         )
     }
 
+    /// 429: the address sent too many bad keys; heard again after `seconds`.
+    pub fn rate_limited_address(seconds: u64) -> Failure {
+        Failure {
+            retry_after: Some(seconds),
+            ..Failure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!(
+                    "too many requests with a missing or unknown api_key from this address: \
+                     retry after {seconds} s"
+                ),
+            )
+        }
+    }
+
     /// 429: the key went over its rate; retry after `seconds`.
     pub fn rate_limited(seconds: u64) -> Failure {
         Failure {
