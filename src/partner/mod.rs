@@ -248,14 +248,11 @@ fn not_offered(country: &str) -> Failure {
     ))
 }
 
-async fn get_numbers(State(api): State<PartnerApi>, RawQuery(query): RawQuery) -> Response {
-    numbers(&api, query.as_deref())
-        .await
-        .unwrap_or_else(IntoResponse::into_response)
-}
-
-async fn numbers(api: &PartnerApi, query: Option<&str>) -> Result<Response, Failure> {
-    let params = Params::from_query(query)?;
+async fn get_numbers(
+    State(api): State<PartnerApi>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Failure> {
+    let params = Params::from_query(query.as_deref())?;
     let partner = api.partner(&params)?;
     let wanted = params.get("country").map(country_param).transpose()?;
     let service = crate::pool::service_name(api.service(&params))?;
@@ -304,17 +301,6 @@ async fn numbers(api: &PartnerApi, query: Option<&str>) -> Result<Response, Fail
     })))
 }
 
-async fn rent_number(
-    State(api): State<PartnerApi>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    rent(&api, query.as_deref(), &headers, body)
-        .await
-        .unwrap_or_else(IntoResponse::into_response)
-}
-
 /// The parameters of a POST, or why its body cannot be read.
 fn post_params(
     query: Option<&str>,
@@ -330,13 +316,13 @@ fn post_params(
     Params::from_post(query, headers, &body)
 }
 
-async fn rent(
-    api: &PartnerApi,
-    query: Option<&str>,
-    headers: &HeaderMap,
+async fn rent_number(
+    State(api): State<PartnerApi>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Failure> {
-    let params = post_params(query, headers, body)?;
+    let params = post_params(query.as_deref(), &headers, body)?;
     let partner = api.partner(&params)?;
     let country = country_param(params.required("country")?)?;
     let price = partner
@@ -384,14 +370,11 @@ async fn rent(
     })))
 }
 
-async fn get_sms(State(api): State<PartnerApi>, RawQuery(query): RawQuery) -> Response {
-    sms(&api, query.as_deref())
-        .await
-        .unwrap_or_else(IntoResponse::into_response)
-}
-
-async fn sms(api: &PartnerApi, query: Option<&str>) -> Result<Response, Failure> {
-    let params = Params::from_query(query)?;
+async fn get_sms(
+    State(api): State<PartnerApi>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Failure> {
+    let params = Params::from_query(query.as_deref())?;
     let partner = api.partner(&params)?;
     let rental_id = params.required("rental_id")?.to_owned();
     let pool = api.inner.pool.clone();
@@ -429,19 +412,8 @@ async fn cancel_number(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Response {
-    cancel(&api, query.as_deref(), &headers, body)
-        .await
-        .unwrap_or_else(IntoResponse::into_response)
-}
-
-async fn cancel(
-    api: &PartnerApi,
-    query: Option<&str>,
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Failure> {
-    let params = post_params(query, headers, body)?;
+    let params = post_params(query.as_deref(), &headers, body)?;
     let partner = api.partner(&params)?;
     let rental_id = params.required("rental_id")?;
     let (rental, received) = api

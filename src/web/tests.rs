@@ -1,3 +1,4 @@
+#![cfg(test)]
 //! The page's server over a real socket: content types, the guard, errors as JSON.
 
 use std::time::Duration;
