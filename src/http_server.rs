@@ -132,8 +132,19 @@ pub async fn serve(
 ) -> io::Result<HttpServer> {
     let listener = TcpListener::bind(listen).await?;
     let local_addr = listener.local_addr()?;
-    let task = tokio::spawn(run(listener, router, tls, shutdown));
+    let task = serve_bound(listener, router, tls, shutdown);
     Ok(HttpServer { local_addr, task })
+}
+
+/// Serves `router` on a listener bound earlier (for a caller that must know its address
+/// before it can build the router), as [`serve`] does.
+pub fn serve_bound(
+    listener: TcpListener,
+    router: Router,
+    tls: Option<TlsAcceptor>,
+    shutdown: watch::Receiver<bool>,
+) -> JoinHandle<io::Result<()>> {
+    tokio::spawn(run(listener, router, tls, shutdown))
 }
 
 async fn run(

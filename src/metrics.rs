@@ -24,20 +24,21 @@
 //! | `modempool_allocations_expired_total` | counter | | allocations whose lease ran out |
 //! | `modempool_store_batches_total` | counter | | write transactions the store committed (sampled) |
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
-use hyper::header::{CONTENT_TYPE, HeaderValue};
-use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
+use axum::Router;
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use axum::routing::get;
 use metrics_exporter_prometheus::{BuildError, Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+
+use crate::http_server;
 
 use crate::modem::PortState;
 use crate::store::{ReleaseReason, Store};
@@ -80,9 +81,6 @@ pub const INGEST_LATENCY_BUCKETS: [f64; 13] = [
 /// recorder's upkeep runs: Prometheus's default scrape interval, so that counting the
 /// allocations table costs no more than the scrapes that show it.
 pub const SAMPLE_INTERVAL: Duration = Duration::from_secs(15);
-
-/// How long a client may take to send its request's headers.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The steps of a port's recovery ladder, as the `step` label of [`MODEM_RESETS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,18 +354,25 @@ impl Bound {
         tracing::info!(local_addr = %self.local_addr, "metrics endpoint listening");
         Endpoint {
             local_addr: self.local_addr,
-            task: tokio::spawn(run(self.listener, self.handle, store, shutdown)),
+            task: tokio::spawn(async move {
+                let server = http_server::serve_bound(
+                    self.listener,
+                    router(self.handle.clone()),
+                    None,
+                    shutdown.clone(),
+                );
+                sample(self.handle, store, shutdown).await;
+                if let Ok(Err(error)) = server.await {
+                    tracing::warn!(%error, "metrics: the endpoint failed");
+                }
+            }),
         }
     }
 }
 
-/// Accepts scrapes and samples the store until `shutdown` turns true.
-async fn run(
-    listener: TcpListener,
-    handle: PrometheusHandle,
-    store: Store,
-    mut shutdown: watch::Receiver<bool>,
-) {
+/// Refreshes the store's figures and runs the recorder's upkeep every [`SAMPLE_INTERVAL`]
+/// until `shutdown` turns true.
+async fn sample(handle: PrometheusHandle, store: Store, mut shutdown: watch::Receiver<bool>) {
     // The first sample was taken by `Bound::serve`, before `ready`.
     let mut sample = tokio::time::interval_at(
         tokio::time::Instant::now() + SAMPLE_INTERVAL,
@@ -390,62 +395,41 @@ async fn run(
                 let store = store.clone();
                 let _ = tokio::task::spawn_blocking(move || sample_store(&store)).await;
             }
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    let handle = handle.clone();
-                    tokio::spawn(async move {
-                        let service = hyper::service::service_fn(move |request| {
-                            let response = respond(&handle, &request);
-                            async move { Ok::<_, Infallible>(response) }
-                        });
-                        let connection = hyper::server::conn::http1::Builder::new()
-                            .timer(TokioTimer::new())
-                            .header_read_timeout(HEADER_READ_TIMEOUT)
-                            .serve_connection(TokioIo::new(stream), service)
-                            .await;
-                        if let Err(error) = connection {
-                            tracing::debug!(%error, "metrics: a scrape connection failed");
-                        }
-                    });
-                }
-                Err(error) => {
-                    // Out of file descriptors, most likely: wait rather than spin.
-                    tracing::warn!(%error, "metrics: cannot accept a connection");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-            },
         }
     }
 }
 
-/// The answer to one request: the metrics for `GET /metrics` (and `HEAD`), else what is
-/// wrong.
-fn respond(handle: &PrometheusHandle, request: &Request<Incoming>) -> Response<Full<Bytes>> {
-    let (status, content_type, body) = if request.uri().path() != "/metrics" {
-        (
-            StatusCode::NOT_FOUND,
-            "text/plain; charset=utf-8",
-            "not found: the metrics are at /metrics\n".to_owned(),
-        )
-    } else if request.method() != Method::GET && request.method() != Method::HEAD {
-        (
-            StatusCode::METHOD_NOT_ALLOWED,
-            "text/plain; charset=utf-8",
-            "only GET\n".to_owned(),
-        )
-    } else {
-        (
-            StatusCode::OK,
-            "text/plain; version=0.0.4; charset=utf-8",
-            handle.render(),
-        )
+/// The scrape endpoint: `GET /metrics` (and `HEAD`) in the Prometheus text format; any
+/// other path or method says what is wrong.
+fn router(handle: PrometheusHandle) -> Router {
+    let text = |status: StatusCode, content_type: &'static str, body: String| {
+        (status, [(CONTENT_TYPE, content_type)], body).into_response()
     };
-    let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
+    Router::new()
+        .route(
+            "/metrics",
+            get(move || async move {
+                text(
+                    StatusCode::OK,
+                    "text/plain; version=0.0.4; charset=utf-8",
+                    handle.render(),
+                )
+            }),
+        )
+        .fallback(move || async move {
+            text(
+                StatusCode::NOT_FOUND,
+                "text/plain; charset=utf-8",
+                "not found: the metrics are at /metrics\n".to_owned(),
+            )
+        })
+        .method_not_allowed_fallback(move || async move {
+            text(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "text/plain; charset=utf-8",
+                "only GET\n".to_owned(),
+            )
+        })
 }
 
 #[cfg(test)]
