@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use modempool::at::runner::Timeouts;
 use modempool::config::IngestMode;
-use modempool::daemon::{Daemon, DaemonOptions};
+use modempool::modem::supervisor::{Daemon, DaemonOptions};
 use modempool::modem::{PortSettings, PortState, SimDirectory};
 use modempool::proto::v1 as pb;
 use modempool::proto::v1::simulator_control_client::SimulatorControlClient;

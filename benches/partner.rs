@@ -195,7 +195,7 @@ fn main() {
     for (index, key) in KEYS.iter().enumerate() {
         config.push_str(&format!(
             "\n[[partner_api.partners]]\nname = \"bench-{index}\"\nkey_sha256 = \"{}\"\ndefault_price = 0.1\n",
-            modempool::api::auth::hash_token(key)
+            modempool::api::grpc::auth::hash_token(key)
         ));
     }
     let served = common::Served::simulated(PORTS, dir.path(), Some(&config), &[], &[]);

@@ -3,24 +3,20 @@
 //!
 //! Map of the crate (each module opens with what it owns):
 //! - [`pdu`]: the SMS PDU codec (TS 23.040 / TS 23.038), pure, no I/O.
-//! - [`api`]: the gRPC API: the Pool and Admin services, health, reflection, tokens, TLS.
+//! - [`api`]: every face: gRPC (Pool and Admin services), the partner HTTP API, the rack
+//!   page, the metrics endpoint; each asks the pool.
 //! - [`at`]: the AT protocol (V.250, TS 27.007 / TS 27.005): line framing, typed URCs, typed
 //!   commands and responses, error tables; pure, no I/O.
 //! - [`simulator`]: simulated modems with SIMs on pseudo-terminals, for tests and demos.
 //! - [`config`]: the TOML configuration, its defaults and its checks.
-//! - [`discovery`]: which serial ports exist, rescanned.
 //! - [`inventory`]: facts about SIMs: country of an MCC, numbers in E.164, numbers in USSD
 //!   answers.
-//! - [`modem`]: the port task: one per port, probe, configure, drain, ingest, recovery.
+//! - [`modem`]: the ports: discovery, the supervisor, one task per port (probe, configure,
+//!   drain, ingest, recovery); talks to the pool through one interface.
 //! - [`pool`]: the renting rules: allocation, release, expiry, attribution, one-time codes.
-//! - [`rack_view`]: one view of each port (stored identity joined with the live status),
-//!   shared by the Admin service and the rack page.
-//! - [`web`]: the rack page for technicians: static files, a JSON snapshot, live updates.
 //! - [`service_manager`]: what systemd hears: ready, watchdog, status, stopping.
 //! - [`store`]: SQLite: the inventory, every SMS exactly once, the audit trail.
-//! - [`daemon`]: the store, discovery and the port tasks together (`modempool serve`).
-//! - [`metrics`]: the metric names, the functions that record them, and the Prometheus
-//!   scrape endpoint.
+//! - [`metrics`]: the metric names and the functions that record them (a leaf).
 //! - [`cli`]: the command-line commands; `main.rs` only parses arguments and calls these.
 //! - [`proto`]: the generated protobuf types of `proto/modempool/v1`.
 
@@ -30,22 +26,16 @@ pub mod api;
 pub mod at;
 pub mod cli;
 pub mod config;
-pub mod daemon;
-pub mod discovery;
-pub mod http_server;
 pub mod inventory;
 pub mod metrics;
 pub mod modem;
-pub mod partner;
 pub mod pdu;
 pub mod pool;
-pub mod rack_view;
 pub mod service_manager;
 pub mod simulator;
 pub mod store;
 #[cfg(test)]
 mod test_support;
-pub mod web;
 
 /// Protobuf and gRPC types generated from `proto/modempool/v1` at build time.
 pub mod proto {

@@ -573,8 +573,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             admin,
             partner,
         } => {
-            let token = modempool::api::auth::new_token();
-            let hash = modempool::api::auth::hash_token(&token);
+            let token = modempool::api::grpc::auth::new_token();
+            let hash = modempool::api::grpc::auth::hash_token(&token);
             let mut out = io::stdout().lock();
             writeln!(out, "token  {token}")?;
             if partner {

@@ -18,9 +18,7 @@ use sd_notify::NotifyState;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::daemon::DaemonHandle;
-use crate::modem::PortState;
-use crate::store::Store;
+use crate::pool::{Pool, PortState};
 
 /// How often the status line is refreshed when no watchdog asks for more.
 const STATUS_EVERY: Duration = Duration::from_secs(5);
@@ -44,13 +42,13 @@ pub fn stopping() {
 }
 
 /// The one-line summary: ports ready out of all, active allocations.
-pub fn summary(daemon: &DaemonHandle, store: &Store) -> String {
-    let ports = daemon.ports();
+pub fn summary(pool: &Pool) -> String {
+    let ports = pool.live_ports();
     let ready = ports
         .iter()
         .filter(|port| port.state == PortState::Ready)
         .count();
-    let allocations = store.rental_totals().map_or_else(
+    let allocations = pool.rental_totals().map_or_else(
         |_| "? allocations".to_owned(),
         |totals| format!("{} allocations", totals.active),
     );
@@ -59,11 +57,7 @@ pub fn summary(daemon: &DaemonHandle, store: &Store) -> String {
 
 /// Feeds the watchdog (when the unit has one) and refreshes the status line until
 /// `stop` turns true.
-pub fn spawn(
-    daemon: DaemonHandle,
-    store: Store,
-    mut stop: watch::Receiver<bool>,
-) -> JoinHandle<()> {
+pub fn spawn(pool: Pool, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
     let watchdog = sd_notify::watchdog_enabled();
     let every = watchdog.map_or(STATUS_EVERY, |interval| (interval / 2).min(STATUS_EVERY));
     tokio::spawn(async move {
@@ -75,16 +69,16 @@ pub fn spawn(
                 // The stop: the caller sends STOPPING=1.
                 _ = stop.wait_for(|stop| *stop) => return,
             }
-            let status = summary(&daemon, &store);
+            let status = summary(&pool);
             match watchdog {
                 // Fed only while the supervisor's loop is alive: a stuck daemon is
                 // restarted by the service manager.
-                Some(interval) if daemon.heartbeat_age().is_some_and(|age| age < interval / 2) => {
+                Some(interval) if pool.heartbeat_age().is_some_and(|age| age < interval / 2) => {
                     notify(&[NotifyState::Watchdog, NotifyState::Status(&status)]);
                 }
                 Some(_) => {
                     tracing::error!(
-                        age = ?daemon.heartbeat_age(),
+                        age = ?pool.heartbeat_age(),
                         "the supervisor loop is stuck; not feeding the watchdog"
                     );
                     notify(&[NotifyState::Status("supervisor loop stuck")]);

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use modempool::at::runner::Timeouts;
 use modempool::config::IngestMode;
-use modempool::daemon::{Daemon, DaemonOptions};
+use modempool::modem::supervisor::{Daemon, DaemonOptions};
 use modempool::modem::{PortSettings, PortState, SimDirectory};
 use modempool::simulator::host::{PersonalityChoice, Rack, RackConfig, RackFault};
 use modempool::simulator::modem::Fault;

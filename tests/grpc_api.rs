@@ -72,7 +72,7 @@ impl Served {
     /// other for the pool, ops for admin), no cool-down, and `extra` appended to the config.
     fn start(ports: u32, extra: &str) -> Served {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let hash = modempool::api::auth::hash_token;
+        let hash = modempool::api::grpc::auth::hash_token;
         let config = format!(
             "[api]\ntokens = [\n  {{ name = \"backend\", sha256 = \"{}\" }},\n  \
              {{ name = \"other\", sha256 = \"{}\" }},\n  \

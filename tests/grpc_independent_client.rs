@@ -16,7 +16,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{BOUND, Served};
-use modempool::api::auth::hash_token;
+use modempool::api::grpc::auth::hash_token;
 use modempool::proto::v1::ListStockRequest;
 use modempool::proto::v1::pool_client::PoolClient;
 

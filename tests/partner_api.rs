@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use common::http::{self, Answer};
 use common::{BOUND, Served, field};
-use modempool::api::auth::hash_token;
+use modempool::api::grpc::auth::hash_token;
 use serde_json::{Value, json};
 
 const ALPHA: &str = "alpha-key-0123456789";

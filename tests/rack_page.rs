@@ -201,7 +201,7 @@ fn the_snapshot_lists_every_port_and_the_stream_follows_an_unplug() {
 #[test]
 fn with_tokens_the_data_needs_an_admin_token_by_header_or_cookie() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let hash = modempool::api::auth::hash_token;
+    let hash = modempool::api::grpc::auth::hash_token;
     let config = format!(
         "[api]\ntokens = [\n  {{ name = \"backend\", sha256 = \"{}\" }},\n  \
          {{ name = \"ops\", sha256 = \"{}\", admin = true }},\n]\n",

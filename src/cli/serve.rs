@@ -17,18 +17,17 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::api::{self, ApiError};
+use crate::api::grpc::{self as api, ApiError};
+use crate::api::http::{self, TlsError};
+use crate::api::metrics::{self, MetricsError};
+use crate::api::partner;
+use crate::api::web::{self, WebError, WebOptions};
 use crate::config::{Config, ConfigError, Overrides};
-use crate::daemon::{Daemon, DaemonError, DaemonOptions};
-use crate::http_server::{self, TlsError};
-use crate::metrics::{self, MetricsError};
-use crate::partner;
-use crate::pool::Pool;
-use crate::pool::otp::PatternError;
+use crate::modem::{Daemon, DaemonOptions};
+use crate::pool::{OpenError, Pool};
 use crate::service_manager;
 use crate::simulator::control;
 use crate::simulator::host::{PersonalityChoice, Rack, RackConfig, SimulatorError};
-use crate::web::{self, WebError, WebOptions};
 
 /// What `serve` was asked on the command line.
 #[derive(Debug, Clone)]
@@ -58,9 +57,10 @@ pub enum ServeError {
     /// The configuration is wrong.
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// The daemon could not start.
+    /// The database or the pool over it could not open (or a code pattern of the config
+    /// does not compile).
     #[error(transparent)]
-    Daemon(#[from] DaemonError),
+    Open(#[from] OpenError),
     /// The simulator could not start.
     #[error(transparent)]
     Simulator(#[from] SimulatorError),
@@ -73,9 +73,6 @@ pub enum ServeError {
     /// The rack page could not start.
     #[error(transparent)]
     Web(#[from] WebError),
-    /// A code pattern of the config does not compile.
-    #[error(transparent)]
-    Pattern(#[from] PatternError),
     /// The partner API's TLS files cannot be used.
     #[error("partner_api.tls: {0}")]
     PartnerTls(#[from] TlsError),
@@ -144,26 +141,23 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     // The certificate files are read before any modem is touched: a wrong path stops
     // `serve` at once, naming the file.
     let partner_tls = match (&config.partner_api.listen, &config.partner_api.tls) {
-        (Some(_), Some(tls)) => Some(http_server::tls_acceptor(tls)?),
+        (Some(_), Some(tls)) => Some(http::tls_acceptor(tls)?),
         _ => None,
     };
     let options = DaemonOptions {
         retry_pins: request.retry_pins.clone(),
         ..DaemonOptions::from_config(&config)
     };
-    writeln!(out, "database {}", options.database.display())?;
-    let daemon = Daemon::start(options).await?;
+    let database = config.database_path();
+    writeln!(out, "database {}", database.display())?;
+    let pool = Pool::open(&database, &config.rack_id(), config.pool.clone()).await?;
+    let daemon = Daemon::start(options, pool.clone()).await;
     // The API and the expiry clock stop first, so that no call is half-answered when the
     // database closes.
     let (stop_api, api_stopping) = watch::channel(false);
-    let pool = Pool::new(
-        daemon.store().clone(),
-        &config.rack_id(),
-        config.pool.clone(),
-    )?;
     let expiry = pool.spawn_expiry(api_stopping.clone());
     let api_stopping_for_manager = api_stopping.clone();
-    let metrics = metrics.map(|bound| bound.serve(daemon.store().clone(), api_stopping.clone()));
+    let metrics = metrics.map(|bound| bound.serve(pool.clone(), api_stopping.clone()));
     let partner_api = partner::serve(
         &config.partner_api,
         pool.clone(),
@@ -179,8 +173,7 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     let server = api::serve(
         config.listen,
         &config.api,
-        pool,
-        daemon.handle(),
+        pool.clone(),
         api_stopping.clone(),
     )
     .await?;
@@ -191,8 +184,7 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
             rack: config.rack_id(),
             tokens: config.api.tokens.clone(),
         };
-        let store = daemon.store().clone();
-        Some(web::serve(options, store, daemon.handle(), api_stopping).await?)
+        Some(web::serve(options, pool.clone(), api_stopping).await?)
     } else {
         None
     };
@@ -214,12 +206,8 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     }
     writeln!(out, "ready")?;
     out.flush()?;
-    service_manager::ready(&service_manager::summary(&daemon.handle(), daemon.store()));
-    let watchdog = service_manager::spawn(
-        daemon.handle(),
-        daemon.store().clone(),
-        api_stopping_for_manager,
-    );
+    service_manager::ready(&service_manager::summary(&pool));
+    let watchdog = service_manager::spawn(pool.clone(), api_stopping_for_manager);
     wait_for_stop_signal().await?;
     tracing::info!("stopping");
     service_manager::stopping();
@@ -244,6 +232,7 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
     }
     let _ = tokio::time::timeout(STOP_LIMIT, expiry).await;
     daemon.stop(STOP_LIMIT).await;
+    pool.close().await;
     if let Some((rack, server, _, made_link_dir)) = simulated {
         server.abort();
         let _ = server.await;

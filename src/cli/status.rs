@@ -103,8 +103,8 @@ pub struct Snapshot {
     pub healthy: bool,
 }
 
-/// Bars from a `+CSQ` rssi: the rack page shows the same (see [`crate::rack_view`]).
-pub use crate::rack_view::signal_bars;
+/// Bars from a `+CSQ` rssi: the rack page shows the same (see [`crate::api::rack_view`]).
+pub use crate::api::rack_view::signal_bars;
 
 /// The snapshot of what the daemon answered.
 pub fn snapshot(modems: &[pb::Modem]) -> Snapshot {

@@ -2,19 +2,21 @@
 //!
 //! A port task owns its serial port (through the AT [`runner`](crate::at::runner)) and nothing
 //! else. It walks the port through open → probe → configure → drain → ready ⇄ degraded →
-//! recovering → gone, tells the [`store`](crate::store) what it learns (the modem, the SIM,
+//! recovering → gone, tells the [`pool`](crate::pool) what it learns (the modem, the SIM,
 //! its number) and hands it every SMS, deleting an SMS from the modem only once the store has
 //! committed it. Its state is published on a `watch` channel for the status views.
 //!
-//! - [`status`]: the states and the status a port publishes.
 //! - [`probe`]: who the modem and the SIM are (identity, number by `+CNUM`, USSD or mapping).
 //! - [`session`]: one open port: configure, drain, then serve URCs and polls until it fails.
 //! - [`port`]: the task around sessions: reopening, resets, power cycles, backoff.
+//! - [`discovery`]: which serial ports exist, rescanned.
+//! - [`supervisor`]: one port task per path discovery reports, restarted when it ends.
 
+pub mod discovery;
 pub mod port;
 pub mod probe;
 pub mod session;
-pub mod status;
+pub mod supervisor;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -23,8 +25,9 @@ use std::time::Duration;
 use crate::at::runner::Timeouts;
 use crate::config::IngestMode;
 
-pub use port::{PortHandle, PortTask, spawn_port};
-pub use status::{PortState, PortStatus};
+pub use crate::pool::{PortHandle, PortState, PortStatus};
+pub use port::{PortTask, spawn_port};
+pub use supervisor::{Daemon, DaemonOptions};
 
 /// What a port task needs to know from the configuration. Built by the daemon from the
 /// config file and flags, one per port (per-port overrides applied).

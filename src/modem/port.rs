@@ -22,33 +22,23 @@ use tracing::Instrument;
 
 use crate::at::runner::{self, RunnerConfig};
 use crate::metrics::{self, RecoveryStep};
-use crate::store::Store;
+use crate::pool::{PortHandle, PortLink, PortUpdate};
 
 use super::probe::Inbox;
 use super::session::{Session, SessionContext, SessionEnd};
-use super::status::{PortState, PortStatus};
 use super::{PortSettings, SimDirectory};
+use crate::pool::{PortState, PortStatus};
 
 /// One port's task and what it needs.
 pub struct PortTask {
     path: PathBuf,
     settings: PortSettings,
     directory: SimDirectory,
-    store: Store,
+    pool: PortLink,
     status: watch::Sender<PortStatus>,
     shutdown: watch::Receiver<bool>,
     /// A technician's request to reset the modem (Admin.ResetModem).
     reset: Arc<Notify>,
-}
-
-/// What the rest of the daemon holds of a running port task.
-#[derive(Debug, Clone)]
-pub struct PortHandle {
-    /// The port's status, as the task publishes it.
-    pub status: watch::Receiver<PortStatus>,
-    /// Notify it to have the task reset its modem (at its next safe point: between
-    /// commands, once the port is serving).
-    pub reset: Arc<Notify>,
 }
 
 /// Starts the task of the port at `path`. Returns the handle on it and the task, which ends
@@ -57,7 +47,7 @@ pub fn spawn_port(
     path: PathBuf,
     settings: PortSettings,
     directory: SimDirectory,
-    store: Store,
+    pool: PortLink,
     shutdown: watch::Receiver<bool>,
 ) -> (PortHandle, JoinHandle<()>) {
     let (status, receiver) = watch::channel(PortStatus::new(&path.display().to_string()));
@@ -66,7 +56,7 @@ pub fn spawn_port(
         path,
         settings,
         directory,
-        store,
+        pool,
         status,
         shutdown,
         reset: Arc::clone(&reset),
@@ -99,7 +89,7 @@ impl PortTask {
     }
 
     fn set_state(&self, state: PortState, detail: Option<String>) {
-        metrics::port_state(&self.name(), state);
+        state.record(&self.name());
         self.status.send_modify(|status| {
             status.state = state;
             status.detail = detail;
@@ -108,7 +98,7 @@ impl PortTask {
 
     async fn event(&self, kind: &str, detail: &str) {
         if let Err(error) = self
-            .store
+            .pool
             .event(kind, Some(&self.name()), None, detail)
             .await
         {
@@ -178,7 +168,7 @@ impl PortTask {
                 path: &path,
                 settings: &self.settings,
                 directory: &self.directory,
-                store: &self.store,
+                pool: &self.pool,
                 status: &self.status,
                 shutdown: self.shutdown.clone(),
                 reset: Arc::clone(&self.reset),
@@ -266,10 +256,7 @@ impl PortTask {
             }
         }
         self.set_state(PortState::Gone, None);
-        let _ = self
-            .store
-            .port_seen(crate::store::PortUpdate::gone(self.name()))
-            .await;
+        let _ = self.pool.port_seen(PortUpdate::gone(self.name())).await;
         tracing::info!(port = %self.path.display(), "port task ended");
     }
 

@@ -19,7 +19,7 @@ use crate::at::error_codes::CmeError;
 use crate::at::runner::{AtChannel, RunError, Unsolicited};
 use crate::at::urc::{SimStatus, Urc};
 use crate::inventory;
-use crate::store::{NumberSource, SimNumber};
+use crate::pool::{NumberSource, SimNumber};
 
 use super::SimDirectory;
 

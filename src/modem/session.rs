@@ -2,7 +2,7 @@
 //! then serve URCs, health polls and sweeps.
 //!
 //! The rule that makes ingest lossless lives here: an SMS is deleted from the modem
-//! (`+CMGD`) or acknowledged (`+CNMA`) only after [`Store::ingest`] has returned, i.e. after
+//! (`+CMGD`) or acknowledged (`+CNMA`) only after [`PortLink::ingest`] has returned, i.e. after
 //! the commit. A crash in between leaves it on the modem, and the next drain reads it again;
 //! the store's dedupe key makes that second read a no-op.
 
@@ -22,11 +22,12 @@ use crate::at::runner::{AtChannel, RunError, Unsolicited};
 use crate::at::urc::{ReadyKind, SimStatus, Urc};
 use crate::config::IngestMode;
 use crate::metrics;
-use crate::store::{IncomingPart, NumberSource, PortUpdate, SimNumber, SimUpdate, Store};
+use crate::pool::rack::PIN_REFUSED_EVENT;
+use crate::pool::{IncomingPart, PortLink, PortUpdate, SimNumber, SimUpdate};
 
 use super::probe::{self, Inbox, ModemIdentity, SimIdentity, SimSlot};
-use super::status::{PortState, PortStatus};
 use super::{PortSettings, SimDirectory};
+use crate::pool::{PortState, PortStatus};
 
 /// Why a session ended: what the port task does next depends on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +52,7 @@ pub struct SessionContext<'a> {
     /// PINs, numbers and USSD codes.
     pub directory: &'a SimDirectory,
     /// Where SMS and inventory go.
-    pub store: &'a Store,
+    pub pool: &'a PortLink,
     /// Where the port's status is published.
     pub status: &'a watch::Sender<PortStatus>,
     /// Turns true when the daemon stops.
@@ -59,14 +60,6 @@ pub struct SessionContext<'a> {
     /// Notified when a technician asks for a reset.
     pub reset: std::sync::Arc<tokio::sync::Notify>,
 }
-
-/// The event recorded when a SIM refused its configured PIN; the daemon reads these at
-/// start so that a PIN refused before a restart is not tried again after it.
-pub const PIN_REFUSED_EVENT: &str = "pin_refused";
-
-/// The event recorded when a technician allowed a refused PIN to be tried again
-/// (`serve --retry-pin ICCID`), which cancels the refusals recorded before it.
-pub const PIN_RETRY_EVENT: &str = "pin_retry_allowed";
 
 /// Two timeouts in a row mean the modem has stopped answering; one may be a slow SIM.
 const TIMEOUTS_BEFORE_UNRESPONSIVE: u32 = 2;
@@ -153,7 +146,7 @@ impl<'a> Session<'a> {
         } else {
             tracing::info!(port = self.context.path, %state, "port state");
         }
-        metrics::port_state(self.context.path, state);
+        state.record(self.context.path);
         self.publish(|status| {
             status.state = state;
             status.detail = detail;
@@ -188,7 +181,7 @@ impl<'a> Session<'a> {
                 .map(str::to_owned),
             last_error: status.detail.clone(),
         };
-        if let Err(error) = self.context.store.port_seen(update).await {
+        if let Err(error) = self.context.pool.port_seen(update).await {
             tracing::error!(port = self.context.path, %error, "could not record the port");
         }
     }
@@ -252,17 +245,10 @@ impl<'a> Session<'a> {
     /// Reads the SIM slot, records it, and configures and drains when a SIM is ready.
     async fn probe_sim(&mut self) -> Step<()> {
         self.set_state(PortState::Probing, None);
-        let store = self.context.store;
+        let pool = self.context.pool;
         // A number learnt by USSD, mapping or by hand is kept: asking the operator again at
         // every reconnect costs time and sometimes money. +CNUM is read every time.
-        let known_number = |iccid: &str| {
-            store
-                .sim(iccid)
-                .ok()
-                .flatten()
-                .and_then(|sim| sim.number)
-                .filter(|number| number.source != NumberSource::Cnum)
-        };
+        let known_number = |iccid: &str| pool.known_number(iccid);
         let slot = probe::sim_slot(
             &self.channel,
             &mut self.inbox,
@@ -319,7 +305,7 @@ impl<'a> Session<'a> {
                 });
                 let _ = self
                     .context
-                    .store
+                    .pool
                     .event(
                         if refused {
                             PIN_REFUSED_EVENT
@@ -352,7 +338,7 @@ impl<'a> Session<'a> {
             operator: sim.operator.clone(),
             port_path: self.context.path.to_owned(),
         };
-        match self.context.store.sim_seen(update).await {
+        match self.context.pool.sim_seen(update).await {
             Ok(seen) => {
                 if let Some(previous) = seen.replaced_iccid {
                     tracing::info!(
@@ -376,7 +362,7 @@ impl<'a> Session<'a> {
             status.iccid = None;
             status.number = None;
         });
-        if let Err(error) = self.context.store.sim_gone(self.context.path).await {
+        if let Err(error) = self.context.pool.sim_gone(self.context.path).await {
             tracing::error!(port = self.context.path, %error, "could not record the SIM leaving");
         }
     }
@@ -494,7 +480,7 @@ impl<'a> Session<'a> {
                 index: Some(entry.index),
             })
             .collect();
-        let results = match self.context.store.ingest_batch(parts).await {
+        let results = match self.context.pool.ingest_batch(parts).await {
             Ok(results) => {
                 let committed = results.iter().filter(|result| result.is_ok()).count();
                 metrics::ingest_committed(read_at.elapsed(), committed);
@@ -615,7 +601,7 @@ impl<'a> Session<'a> {
                 tracing::info!(port = self.context.path, "modem announced a (re)start");
                 let _ = self
                     .context
-                    .store
+                    .pool
                     .event(
                         "modem_restarted",
                         Some(self.context.path),
@@ -750,7 +736,7 @@ impl<'a> Session<'a> {
             storage: None,
             index: None,
         };
-        match self.context.store.ingest(part).await {
+        match self.context.pool.ingest(part).await {
             Ok(outcome) => {
                 metrics::ingest_committed(read_at.elapsed(), 1);
                 if !outcome.duplicate {

@@ -4,10 +4,16 @@
 //! [`PoolError`]s; the SQL (and the transaction that makes each rule hold) is the store's,
 //! the wire format the API's.
 
+pub mod board;
 pub mod expiry;
+mod ingest;
+pub mod link;
 pub mod otp;
+pub mod port_status;
+pub mod rack;
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -18,13 +24,21 @@ use tokio::sync::Notify;
 use crate::config::PoolConfig;
 use crate::inventory;
 use crate::metrics;
-use crate::store::{
-    AllocateOutcome, AllocationFilter, AllocationRequest, AllocationRow, Change, FeedItem,
-    Idempotency, MessageFilter, MessageId, MessageRow, PoolRules, ReleaseReason, RerentReason,
-    Store, StoreError,
-};
+use crate::store::{AllocateOutcome, AllocationRequest, Idempotency, MessageFilter, Store};
 
 use otp::CodeExtractor;
+
+/// The records the pool hands out and takes in, as the store keeps them: the faces and the
+/// port tasks name them through the pool, never through the store.
+pub use crate::store::{
+    AllocationFilter, AllocationRow, AllocationState, Change, EventRow, FeedItem, FeedKind,
+    IncomingPart, IngestOutcome, MessageId, MessageKind, MessageRow, NumberSource, PoolRules,
+    PortRow, PortUpdate, ReleaseReason, RentalTotals, RerentReason, SimNumber, SimRow, SimSeen,
+    SimState, SimUpdate, StoreError,
+};
+pub use board::{Board, PortHandle};
+pub use link::PortLink;
+pub use port_status::{PortState, PortStatus};
 
 /// Most numbers one Allocate may ask for.
 pub const MAX_QUANTITY: usize = 20;
@@ -63,6 +77,25 @@ pub enum PoolError {
     /// The database failed.
     #[error("the database failed: {0}")]
     Store(#[from] StoreError),
+}
+
+/// Why the pool could not open.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The database could not be opened or migrated.
+    #[error("database {path}: {source}")]
+    Store {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: StoreError,
+    },
+    /// The task opening the database died.
+    #[error("starting the daemon: {0}")]
+    Startup(String),
+    /// A per-service code pattern does not compile.
+    #[error(transparent)]
+    Pattern(#[from] otp::PatternError),
 }
 
 /// What a caller asks Allocate for, before checks.
@@ -133,6 +166,8 @@ pub struct Pool {
 #[derive(Debug)]
 struct Inner {
     store: Store,
+    /// The running port tasks, as the supervisor registered them.
+    board: Board,
     rack: String,
     config: PoolConfig,
     rules: PoolRules,
@@ -143,6 +178,26 @@ struct Inner {
 }
 
 impl Pool {
+    /// Opens (or creates) the database at `database`, marks every port of the last run as
+    /// unseen (none is ready until its task says so), and makes the pool over it (see
+    /// [`Pool::new`]).
+    pub async fn open(database: &Path, rack: &str, config: PoolConfig) -> Result<Pool, OpenError> {
+        let path = database.to_owned();
+        let opened = tokio::task::spawn_blocking(move || Store::open(&path)).await;
+        let store = match opened {
+            Ok(result) => result.map_err(|source| OpenError::Store {
+                path: database.to_owned(),
+                source,
+            })?,
+            Err(error) => return Err(OpenError::Startup(error.to_string())),
+        };
+        // Nothing stored from the last run may pass for a ready port until its task says so.
+        if let Err(error) = store.ports_unseen().await {
+            tracing::error!(%error, "could not mark the ports of the last run as unseen");
+        }
+        Ok(Pool::new(store, rack, config)?)
+    }
+
     /// A pool over `store`, naming allocations `<rack>-<ULID>`. Fails when a per-service
     /// code pattern does not compile (the config check catches that first).
     pub fn new(store: Store, rack: &str, config: PoolConfig) -> Result<Pool, otp::PatternError> {
@@ -155,6 +210,7 @@ impl Pool {
         Ok(Pool {
             inner: Arc::new(Inner {
                 store,
+                board: Board::default(),
                 rack: rack.to_owned(),
                 rules: config.rules(),
                 config,
@@ -165,9 +221,39 @@ impl Pool {
         })
     }
 
-    /// The store.
-    pub fn store(&self) -> &Store {
-        &self.inner.store
+    /// Commits what is queued and closes the database; the daemon calls it last, once the
+    /// port tasks and the API have stopped.
+    pub async fn close(&self) {
+        if let Err(error) = self.inner.store.clone().close().await {
+            tracing::error!(%error, "closing the database");
+        }
+    }
+
+    /// The interface a port task reports through.
+    pub fn port_link(&self) -> PortLink {
+        PortLink::new(
+            self.inner.store.clone(),
+            ingest::Ingest::new(self.inner.store.clone()),
+        )
+    }
+
+    /// The live board of the running port tasks (the supervisor registers them there).
+    pub fn board(&self) -> &Board {
+        &self.inner.board
+    }
+
+    /// Starts the multipart clock: an SMS still missing parts `timeout` after its first
+    /// part is delivered as it is, marked incomplete. It ends when `shutdown` turns true.
+    pub fn spawn_multipart_clock(
+        &self,
+        timeout: Duration,
+        shutdown: tokio::sync::watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(ingest::run_multipart_clock(
+            self.inner.store.clone(),
+            timeout,
+            shutdown,
+        ))
     }
 
     /// In-memory counters.
@@ -353,7 +439,7 @@ impl Pool {
             .release(owner, id, reason, self.inner.rules.clone())
             .await?;
         let released = changed(change, id)?;
-        metrics::allocation_released(reason);
+        metrics::allocation_released(reason.as_str());
         let received = released.message_count > 0;
         Ok((released, received))
     }

@@ -7,12 +7,11 @@ use prost_types::Timestamp;
 use time::OffsetDateTime;
 use tonic::Status;
 
-use crate::pool::{Pool, PoolError};
-use crate::proto::v1 as pb;
-use crate::store::{
-    AllocationRow, AllocationState, FeedItem, FeedKind, MessageRow, ReleaseReason, RerentReason,
-    SimRow, SimState,
+use crate::pool::{
+    AllocationRow, AllocationState, FeedItem, FeedKind, MessageRow, Pool, PoolError, ReleaseReason,
+    RerentReason, SimRow, SimState,
 };
+use crate::proto::v1 as pb;
 
 /// A pool error as the status a client sees: the code says what kind, the message what.
 pub fn status_of(error: PoolError) -> Status {

@@ -42,6 +42,13 @@ impl PortState {
     ];
 
     /// The name used in logs, the database and status output.
+    /// Sets the port's `modempool_port_up` series to this state (see
+    /// [`metrics::port_state`](crate::metrics::port_state)).
+    pub fn record(self, path: &str) {
+        let names = PortState::ALL.map(PortState::as_str);
+        crate::metrics::port_state(path, self.as_str(), &names, self == PortState::Opening);
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             PortState::Opening => "opening",
@@ -109,5 +116,18 @@ impl PortStatus {
             sms_received: 0,
             recoveries: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_port_state_has_a_series() {
+        // `record` writes one series per state: the list must be complete.
+        let names: std::collections::BTreeSet<&str> =
+            PortState::ALL.iter().map(|state| state.as_str()).collect();
+        assert_eq!(names.len(), 9);
     }
 }

@@ -10,10 +10,10 @@ use tonic::{Request, Response, Status};
 
 use super::auth::caller_of;
 use super::convert::{self, status_of};
+use crate::pool::AllocationFilter;
 use crate::pool::{AllocateParams, Pool, PoolError};
 use crate::proto::v1 as pb;
 use crate::proto::v1::pool_server;
-use crate::store::AllocationFilter;
 
 /// Default and largest page of ListAllocations and ListMessages.
 const DEFAULT_PAGE: usize = 100;
@@ -278,7 +278,7 @@ impl pool_server::Pool for PoolService {
                 .into_iter()
                 .map(|(number, reason)| pb::RerentCheck {
                     number,
-                    eligible: reason == crate::store::RerentReason::Ok,
+                    eligible: reason == crate::pool::RerentReason::Ok,
                     reason: convert::rerent_reason(reason).into(),
                     detail: crate::pool::describe(reason).to_owned(),
                 })
@@ -298,7 +298,7 @@ async fn watch(
     sender: mpsc::Sender<Result<pb::WatchMessagesResponse, Status>>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let mut committed = pool.store().feed_cursor();
+    let mut committed = pool.feed_cursor();
     // Entries up to `scanned` have all been looked at (sent, or not this watcher's).
     let mut scanned = after;
     loop {

@@ -11,7 +11,7 @@
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE, HOST};
 
-use crate::api::auth::{Caller, Tokens};
+use crate::api::grpc::auth::{Caller, Tokens};
 
 /// The name of the sign-in cookie.
 pub const COOKIE_NAME: &str = "modempool_token";
@@ -91,7 +91,7 @@ pub fn decide(tokens: &Tokens, token: &str) -> Access {
 
 fn local_caller() -> Caller {
     Caller {
-        name: crate::api::auth::LOCAL_CALLER.to_owned(),
+        name: crate::api::grpc::auth::LOCAL_CALLER.to_owned(),
         admin: true,
     }
 }
@@ -141,7 +141,7 @@ pub fn sign_out_cookie() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::auth::hash_token;
+    use crate::api::grpc::auth::hash_token;
     use crate::config::TokenConfig;
 
     fn tokens() -> Tokens {

@@ -16,7 +16,7 @@
 //!
 //! The `/api` requests need an admin token ([`access`]). Errors are JSON,
 //! `{"error": "..."}`. This module owns the HTTP side only: the rack's view comes from
-//! [`crate::rack_view`], the data from the store.
+//! [`crate::api::rack_view`], the data from the store.
 
 pub mod access;
 pub mod live;
@@ -36,12 +36,11 @@ use tokio::sync::watch;
 use self::access::Access;
 pub use self::live::RackSnapshot;
 use self::live::{Feed, FeedError};
-use crate::api::auth::Tokens;
+use crate::api::grpc::auth::Tokens;
+use crate::api::http::{self, HttpServer};
+use crate::api::rack_view::ModemView;
 use crate::config::TokenConfig;
-use crate::daemon::DaemonHandle;
-use crate::http_server::{self, HttpServer};
-use crate::rack_view::ModemView;
-use crate::store::{EventRow, MessageRow, Store, StoreError};
+use crate::pool::{EventRow, MessageRow, Pool, PoolError};
 
 /// The page, its script and its style, as shipped.
 const INDEX_HTML: &str = include_str!("static/index.html");
@@ -94,8 +93,7 @@ pub enum WebError {
 /// [`WebError::Bind`] when the address cannot be bound.
 pub async fn serve(
     options: WebOptions,
-    store: Store,
-    daemon: DaemonHandle,
+    pool: Pool,
     shutdown: watch::Receiver<bool>,
 ) -> Result<HttpServer, WebError> {
     let tokens = Tokens::new(&options.tokens);
@@ -104,8 +102,8 @@ pub async fn serve(
             address: options.listen,
         });
     }
-    let feed = Feed::start(options.rack, store, daemon, shutdown.clone());
-    http_server::serve(options.listen, router(tokens, feed), None, shutdown)
+    let feed = Feed::start(options.rack, pool, shutdown.clone());
+    http::serve(options.listen, router(tokens, feed), None, shutdown)
         .await
         .map_err(|reason| WebError::Bind {
             address: options.listen,
@@ -374,7 +372,7 @@ enum SlotError {
     #[error("no slot '{0}': give its path, its label (e.g. slot03) or its number")]
     NotFound(String),
     #[error("reading the slot: {0}")]
-    Store(#[from] StoreError),
+    Store(#[from] PoolError),
 }
 
 /// The slot that `key` names: its path, else its label, else its number.
@@ -396,17 +394,17 @@ fn find_slot(slots: Vec<ModemView>, key: &str) -> Option<ModemView> {
 }
 
 /// Reads one slot's detail. Blocking (SQLite).
-fn slot_detail(store: &Store, daemon: &DaemonHandle, key: &str) -> Result<SlotDetail, SlotError> {
-    let slots = crate::rack_view::modems(store, daemon)?;
+fn slot_detail(pool: &Pool, key: &str) -> Result<SlotDetail, SlotError> {
+    let slots = crate::api::rack_view::modems(pool)?;
     let view = find_slot(slots, key).ok_or_else(|| SlotError::NotFound(key.to_owned()))?;
-    let events = store
+    let events = pool
         .port_events(&view.port, DETAIL_ROWS)?
         .into_iter()
         .map(EventView::from)
         .collect();
     let (sim, messages) = match &view.iccid {
         Some(iccid) => (
-            store.sim(iccid)?.map(|row| SimView {
+            pool.sim(iccid)?.map(|row| SimView {
                 iccid: row.iccid,
                 imsi: row.imsi,
                 number: row.number.map(|number| number.number),
@@ -415,8 +413,7 @@ fn slot_detail(store: &Store, daemon: &DaemonHandle, key: &str) -> Result<SlotDe
                 state: row.state.as_str().to_owned(),
                 health: row.health,
             }),
-            store
-                .latest_messages(iccid, DETAIL_ROWS)?
+            pool.latest_messages(iccid, DETAIL_ROWS)?
                 .into_iter()
                 .map(MessageView::from)
                 .collect(),
@@ -442,8 +439,8 @@ async fn slot(State(state): State<AppState>, key: Result<Path<String>, PathRejec
             );
         }
     };
-    let (store, daemon) = (state.feed.store().clone(), state.feed.daemon().clone());
-    let read = tokio::task::spawn_blocking(move || slot_detail(&store, &daemon, &key)).await;
+    let pool = state.feed.pool().clone();
+    let read = tokio::task::spawn_blocking(move || slot_detail(&pool, &key)).await;
     match read {
         Ok(Ok(detail)) => Json(detail).into_response(),
         Ok(Err(error @ SlotError::NotFound(_))) => {

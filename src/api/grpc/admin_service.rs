@@ -8,13 +8,11 @@ use std::sync::atomic::Ordering;
 use tonic::{Request, Response, Status};
 
 use super::convert::{self, status_of};
-use crate::daemon::DaemonHandle;
+use crate::api::rack_view;
 use crate::inventory;
-use crate::modem::PortState;
-use crate::pool::{Pool, PoolError};
+use crate::pool::{Pool, PortState};
 use crate::proto::v1 as pb;
 use crate::proto::v1::admin_server;
-use crate::rack_view;
 
 /// Default and largest number of a SIM's messages listed.
 const DEFAULT_MESSAGES: usize = 50;
@@ -24,26 +22,21 @@ const MAX_MESSAGES: usize = 500;
 #[derive(Debug, Clone)]
 pub struct AdminService {
     pool: Pool,
-    daemon: DaemonHandle,
 }
 
 impl AdminService {
-    /// A service over the pool and the running ports.
-    pub fn new(pool: Pool, daemon: DaemonHandle) -> AdminService {
-        AdminService { pool, daemon }
+    /// A service over the pool (which holds the running ports too).
+    pub fn new(pool: Pool) -> AdminService {
+        AdminService { pool }
     }
 
     fn sim(&self, iccid: &str) -> Result<pb::Sim, Status> {
-        let store = self.pool.store();
-        let row = store
+        let pool = &self.pool;
+        let row = pool
             .sim(iccid)
-            .map_err(PoolError::from)
             .map_err(status_of)?
             .ok_or_else(|| Status::not_found(format!("no SIM with ICCID '{iccid}'")))?;
-        let active = store
-            .active_allocations_by_sim()
-            .map_err(PoolError::from)
-            .map_err(status_of)?;
+        let active = pool.active_allocations_by_sim().map_err(status_of)?;
         Ok(convert::sim(&row, active.get(iccid)))
     }
 }
@@ -54,8 +47,7 @@ impl admin_server::Admin for AdminService {
         &self,
         _request: Request<pb::ListModemsRequest>,
     ) -> Result<Response<pb::ListModemsResponse>, Status> {
-        let modems = rack_view::modems(self.pool.store(), &self.daemon)
-            .map_err(PoolError::from)
+        let modems = rack_view::modems(&self.pool)
             .map_err(status_of)?
             .into_iter()
             .map(|view| pb::Modem {
@@ -85,12 +77,9 @@ impl admin_server::Admin for AdminService {
         &self,
         _request: Request<pb::ListSimsRequest>,
     ) -> Result<Response<pb::ListSimsResponse>, Status> {
-        let store = self.pool.store();
-        let sims = store.sims().map_err(PoolError::from).map_err(status_of)?;
-        let active = store
-            .active_allocations_by_sim()
-            .map_err(PoolError::from)
-            .map_err(status_of)?;
+        let pool = &self.pool;
+        let sims = pool.sims().map_err(status_of)?;
+        let active = pool.active_allocations_by_sim().map_err(status_of)?;
         Ok(Response::new(pb::ListSimsResponse {
             sims: sims
                 .iter()
@@ -111,9 +100,7 @@ impl admin_server::Admin for AdminService {
         };
         let messages = self
             .pool
-            .store()
             .latest_messages(&request.iccid, limit)
-            .map_err(PoolError::from)
             .map_err(status_of)?;
         Ok(Response::new(pb::ListSimMessagesResponse {
             messages: messages
@@ -144,10 +131,8 @@ impl admin_server::Admin for AdminService {
         let state = convert::sim_state_from(request.state).map_err(status_of)?;
         let found = self
             .pool
-            .store()
             .set_sim_state(&request.iccid, state, request.reason.trim())
             .await
-            .map_err(PoolError::from)
             .map_err(status_of)?;
         if !found {
             return Err(Status::not_found(format!(
@@ -169,10 +154,8 @@ impl admin_server::Admin for AdminService {
             Status::invalid_argument(format!("number '{}': {error}", request.number))
         })?;
         self.pool
-            .store()
             .set_sim_number(&request.iccid, &number)
             .await
-            .map_err(PoolError::from)
             .map_err(status_of)?;
         Ok(Response::new(self.sim(&request.iccid)?))
     }
@@ -182,7 +165,7 @@ impl admin_server::Admin for AdminService {
         request: Request<pb::ResetModemRequest>,
     ) -> Result<Response<pb::ResetModemResponse>, Status> {
         let port = request.into_inner().port;
-        if !self.daemon.reset_port(Path::new(&port)) {
+        if !self.pool.reset_port(Path::new(&port)) {
             return Err(Status::not_found(format!("no running port '{port}'")));
         }
         Ok(Response::new(pb::ResetModemResponse {}))
@@ -192,12 +175,9 @@ impl admin_server::Admin for AdminService {
         &self,
         _request: Request<pb::GetCountersRequest>,
     ) -> Result<Response<pb::Counters>, Status> {
-        let store = self.pool.store();
-        let totals = store
-            .rental_totals()
-            .map_err(PoolError::from)
-            .map_err(status_of)?;
-        let ports = self.daemon.ports();
+        let pool = &self.pool;
+        let totals = pool.rental_totals().map_err(status_of)?;
+        let ports = self.pool.live_ports();
         let count = |value: usize| u32::try_from(value).unwrap_or(u32::MAX);
         Ok(Response::new(pb::Counters {
             ports: count(ports.len()),
@@ -207,22 +187,13 @@ impl admin_server::Admin for AdminService {
                     .filter(|port| port.state == PortState::Ready)
                     .count(),
             ),
-            sims: count(
-                store
-                    .sims()
-                    .map_err(PoolError::from)
-                    .map_err(status_of)?
-                    .len(),
-            ),
-            messages: store
-                .message_count()
-                .map_err(PoolError::from)
-                .map_err(status_of)?,
+            sims: count(pool.sims().map_err(status_of)?.len()),
+            messages: pool.message_count().map_err(status_of)?,
             messages_outside_allocations: totals.messages_unattributed,
             allocations_active: u32::try_from(totals.active).unwrap_or(u32::MAX),
             allocations_total: totals.total,
             allocations_with_sms: totals.with_messages,
-            store_batches_committed: store.batches_committed(),
+            store_batches_committed: pool.batches_committed(),
             allocate_no_stock: self.pool.counters().no_stock.load(Ordering::Relaxed),
         }))
     }

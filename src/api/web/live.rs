@@ -4,7 +4,7 @@
 //! it.
 //!
 //! Why polling rather than hooks in the port tasks: the rack view joins the store with the
-//! ports' live status (see [`crate::rack_view`]); reading both a few times a second costs
+//! ports' live status (see [`crate::api::rack_view`]); reading both a few times a second costs
 //! a handful of indexed SQLite reads, and leaves the port tasks knowing nothing of pages.
 
 use std::convert::Infallible;
@@ -17,9 +17,8 @@ use time::OffsetDateTime;
 use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
 
-use crate::daemon::DaemonHandle;
-use crate::rack_view::{self, ModemView};
-use crate::store::{Store, StoreError};
+use crate::api::rack_view::{self, ModemView};
+use crate::pool::{Pool, PoolError};
 
 /// How often the rack is read while a page watches: a state change shows within about
 /// this, which is quicker than a technician turns from the rack to the screen, and costs
@@ -66,8 +65,8 @@ impl Published {
 }
 
 /// Reads the rack. Blocking (SQLite): run it with `spawn_blocking`.
-pub fn read(rack: &str, store: &Store, daemon: &DaemonHandle) -> Result<Published, StoreError> {
-    let slots = rack_view::modems(store, daemon)?;
+pub fn read(rack: &str, pool: &Pool) -> Result<Published, PoolError> {
+    let slots = rack_view::modems(pool)?;
     let generated_at = OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
@@ -87,8 +86,7 @@ pub fn read(rack: &str, store: &Store, daemon: &DaemonHandle) -> Result<Publishe
 #[derive(Debug, Clone)]
 pub struct Feed {
     rack: Arc<str>,
-    store: Store,
-    daemon: DaemonHandle,
+    pool: Pool,
     latest: Arc<watch::Sender<Option<Arc<Published>>>>,
     shutdown: watch::Receiver<bool>,
 }
@@ -96,9 +94,9 @@ pub struct Feed {
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum FeedError {
-    /// The store could not be read.
+    /// The database could not be read.
     #[error("reading the rack: {0}")]
-    Store(#[from] StoreError),
+    Store(#[from] PoolError),
     /// The reading task died.
     #[error("reading the rack: {0}")]
     Task(String),
@@ -107,16 +105,10 @@ pub enum FeedError {
 impl Feed {
     /// A feed of `rack` that stops when `shutdown` turns true. Starts its poller (which
     /// reads only while a stream is open).
-    pub fn start(
-        rack: String,
-        store: Store,
-        daemon: DaemonHandle,
-        shutdown: watch::Receiver<bool>,
-    ) -> Feed {
+    pub fn start(rack: String, pool: Pool, shutdown: watch::Receiver<bool>) -> Feed {
         let feed = Feed {
             rack: rack.into(),
-            store,
-            daemon,
+            pool,
             latest: Arc::new(watch::channel(None).0),
             shutdown,
         };
@@ -126,25 +118,16 @@ impl Feed {
 
     /// The rack now, read off the runtime's threads.
     pub async fn snapshot(&self) -> Result<Published, FeedError> {
-        let (rack, store, daemon) = (
-            Arc::clone(&self.rack),
-            self.store.clone(),
-            self.daemon.clone(),
-        );
-        tokio::task::spawn_blocking(move || read(&rack, &store, &daemon))
+        let (rack, pool) = (Arc::clone(&self.rack), self.pool.clone());
+        tokio::task::spawn_blocking(move || read(&rack, &pool))
             .await
             .map_err(|error| FeedError::Task(error.to_string()))?
             .map_err(FeedError::from)
     }
 
-    /// The store, for the slot details.
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    /// The running ports, for the slot details.
-    pub fn daemon(&self) -> &DaemonHandle {
-        &self.daemon
+    /// The pool, for the slot details.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
     }
 
     /// Reads the rack every [`POLL_INTERVAL`] while a stream listens, publishing what
@@ -293,18 +276,15 @@ mod tests {
     #[tokio::test]
     async fn a_snapshot_lists_the_stored_ports_and_the_stream_ends_with_the_daemon() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
-        store
-            .port_seen(crate::store::PortUpdate::new("/dev/x/slot1", "ready"))
+        let pool = Pool::open(&dir.path().join("db.sqlite"), "t", Default::default())
+            .await
+            .unwrap();
+        pool.port_link()
+            .port_seen(crate::pool::PortUpdate::new("/dev/x/slot1", "ready"))
             .await
             .unwrap();
         let (stop, shutdown) = watch::channel(false);
-        let feed = Feed::start(
-            "rack1".to_owned(),
-            store.clone(),
-            DaemonHandle::default(),
-            shutdown,
-        );
+        let feed = Feed::start("rack1".to_owned(), pool.clone(), shutdown);
         let first = feed.snapshot().await.unwrap();
         let json: serde_json::Value = serde_json::from_str(&first.json).unwrap();
         assert_eq!(json["rack"], "rack1");
@@ -329,6 +309,6 @@ mod tests {
         .await
         .expect("the stream ended")
         .unwrap();
-        store.close().await.unwrap();
+        pool.close().await;
     }
 }

@@ -1,4 +1,4 @@
-//! The rack as technicians see it: one [`ModemView`] per port, joining what the store
+//! The rack as technicians see it: one [`ModemView`] per port, joining what the pool
 //! remembers (identity, last state, last error) with what the port tasks report live (state,
 //! signal, number, operator), the active allocations and the SMS received today.
 //!
@@ -11,8 +11,7 @@ use std::path::Path;
 use serde::{Serialize, Serializer};
 use time::OffsetDateTime;
 
-use crate::daemon::DaemonHandle;
-use crate::store::{Store, StoreError};
+use crate::pool::{Pool, PoolError};
 
 /// One port of the rack at a glance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -100,13 +99,13 @@ pub fn label_of(path: &str) -> String {
 /// Reads SQLite: call it off the async runtime's threads when many run at once.
 ///
 /// # Errors
-/// A store read failed.
-pub fn modems(store: &Store, daemon: &DaemonHandle) -> Result<Vec<ModemView>, StoreError> {
-    let stored = store.ports()?;
-    let active = store.active_allocations_by_sim()?;
-    let live = daemon.ports();
-    let today = store.messages_today_per_port()?;
-    let countries: std::collections::HashMap<String, String> = store
+/// A database read failed.
+pub fn modems(pool: &Pool) -> Result<Vec<ModemView>, PoolError> {
+    let stored = pool.stored_ports()?;
+    let active = pool.active_allocations_by_sim()?;
+    let live = pool.live_ports();
+    let today = pool.messages_today_per_port()?;
+    let countries: std::collections::HashMap<String, String> = pool
         .sims()?
         .into_iter()
         .filter_map(|sim| Some((sim.iccid, sim.country?)))
@@ -166,7 +165,7 @@ pub fn modems(store: &Store, daemon: &DaemonHandle) -> Result<Vec<ModemView>, St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::PortUpdate;
+    use crate::pool::PortUpdate;
 
     #[test]
     fn a_label_is_the_file_name() {
@@ -178,14 +177,17 @@ mod tests {
     #[tokio::test]
     async fn stored_ports_are_numbered_in_path_order_and_serialise() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let pool = Pool::open(&dir.path().join("db.sqlite"), "t", Default::default())
+            .await
+            .unwrap();
+        let link = pool.port_link();
         for path in ["/dev/modempool/b", "/dev/modempool/a"] {
             let mut update = PortUpdate::new(path, "ready");
             update.signal_rssi = Some(99);
             update.imei = Some("861234567890123".to_owned());
-            store.port_seen(update).await.unwrap();
+            link.port_seen(update).await.unwrap();
         }
-        let views = modems(&store, &DaemonHandle::default()).unwrap();
+        let views = modems(&pool).unwrap();
         let slots: Vec<(u32, &str)> = views
             .iter()
             .map(|view| (view.slot, view.label.as_str()))
@@ -198,6 +200,6 @@ mod tests {
         assert_eq!(json["port"], "/dev/modempool/a");
         assert_eq!(json["imei"], "861234567890123");
         assert!(json["updated_at"].as_str().unwrap().contains('T'), "{json}");
-        store.close().await.unwrap();
+        pool.close().await;
     }
 }

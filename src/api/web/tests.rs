@@ -6,17 +6,19 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::*;
-use crate::api::auth::hash_token;
-use crate::store::PortUpdate;
+use crate::api::grpc::auth::hash_token;
+use crate::pool::PortUpdate;
 
 /// A server over a fresh store holding two ports, with `tokens`.
 async fn server(
     tokens: Vec<TokenConfig>,
-) -> (tempfile::TempDir, Store, watch::Sender<bool>, HttpServer) {
+) -> (tempfile::TempDir, Pool, watch::Sender<bool>, HttpServer) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+    let pool = Pool::open(&dir.path().join("db.sqlite"), "t", Default::default())
+        .await
+        .unwrap();
     for path in ["/dev/modempool/slot01", "/dev/modempool/slot02"] {
-        store
+        pool.port_link()
             .port_seen(PortUpdate::new(path, "ready"))
             .await
             .unwrap();
@@ -28,13 +30,12 @@ async fn server(
             rack: "rack1".to_owned(),
             tokens,
         },
-        store.clone(),
-        DaemonHandle::default(),
+        pool.clone(),
         shutdown,
     )
     .await
     .unwrap();
-    (dir, store, stop, server)
+    (dir, pool, stop, server)
 }
 
 /// Sends a raw HTTP/1.0 request; the status, the head and the body.
@@ -58,7 +59,7 @@ async fn get(address: SocketAddr, path: &str, headers: &str) -> (u16, String, St
 
 #[tokio::test]
 async fn the_static_files_have_their_types_and_are_never_cached() {
-    let (_dir, store, stop, server) = server(Vec::new()).await;
+    let (_dir, pool, stop, server) = server(Vec::new()).await;
     for (path, content_type, marker) in [
         ("/", "text/html; charset=utf-8", "<!doctype html>"),
         ("/app.js", "text/javascript; charset=utf-8", "EventSource"),
@@ -75,12 +76,12 @@ async fn the_static_files_have_their_types_and_are_never_cached() {
         assert!(body.contains(marker), "{path}");
     }
     let _ = stop.send(true);
-    store.close().await.unwrap();
+    pool.close().await;
 }
 
 #[tokio::test]
 async fn the_snapshot_and_a_slot_are_json_and_bad_requests_clear_4xx() {
-    let (_dir, store, stop, server) = server(Vec::new()).await;
+    let (_dir, pool, stop, server) = server(Vec::new()).await;
     let address = server.local_addr;
     let (status, head, body) = get(address, "/api/rack", "").await;
     assert_eq!(status, 200);
@@ -120,7 +121,7 @@ async fn the_snapshot_and_a_slot_are_json_and_bad_requests_clear_4xx() {
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("\"error\""), "{body}");
     let _ = stop.send(true);
-    store.close().await.unwrap();
+    pool.close().await;
 }
 
 #[tokio::test]
@@ -137,7 +138,7 @@ async fn with_tokens_the_api_needs_an_admin_one_and_the_page_does_not() {
             admin: true,
         },
     ];
-    let (_dir, store, stop, server) = server(tokens).await;
+    let (_dir, pool, stop, server) = server(tokens).await;
     let address = server.local_addr;
     assert_eq!(get(address, "/", "").await.0, 200);
     let (status, head, _) = get(address, "/api/rack", "").await;
@@ -180,13 +181,15 @@ async fn with_tokens_the_api_needs_an_admin_one_and_the_page_does_not() {
     let (status, _, body) = get(address, "/api/rack", &format!("Cookie: {cookie}\r\n")).await;
     assert_eq!(status, 200, "{body}");
     let _ = stop.send(true);
-    store.close().await.unwrap();
+    pool.close().await;
 }
 
 #[tokio::test]
 async fn without_tokens_a_network_address_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+    let pool = Pool::open(&dir.path().join("db.sqlite"), "t", Default::default())
+        .await
+        .unwrap();
     let (_stop, shutdown) = watch::channel(false);
     let error = serve(
         WebOptions {
@@ -194,8 +197,7 @@ async fn without_tokens_a_network_address_is_refused() {
             rack: "rack1".to_owned(),
             tokens: Vec::new(),
         },
-        store.clone(),
-        DaemonHandle::default(),
+        pool.clone(),
         shutdown,
     )
     .await
@@ -206,14 +208,14 @@ async fn without_tokens_a_network_address_is_refused() {
             .starts_with("web.listen: refusing to serve"),
         "{error}"
     );
-    store.close().await.unwrap();
+    pool.close().await;
 }
 
 #[test]
 fn a_slot_is_found_by_path_label_or_number() {
     let view = |slot: u32, port: &str| ModemView {
         slot,
-        label: crate::rack_view::label_of(port),
+        label: crate::api::rack_view::label_of(port),
         port: port.to_owned(),
         state: "ready".to_owned(),
         detail: None,

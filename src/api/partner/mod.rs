@@ -41,16 +41,16 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::watch;
 
-use crate::api::auth::hash_token;
+use crate::api::grpc::auth::hash_token;
+use crate::api::http::{self, HttpServer};
 use crate::config::{PartnerApiConfig, PartnerConfig, Price};
-use crate::http_server::{self, HttpServer};
+use crate::pool::ReleaseReason;
 use crate::pool::{AllocateParams, Pool};
-use crate::store::ReleaseReason;
 use params::Params;
 use reply::{Failure, success};
 
 /// The OpenAPI description of this API, as kept in the repository.
-pub const OPENAPI: &str = include_str!("../../openapi/partner-api.json");
+pub const OPENAPI: &str = include_str!("../../../openapi/partner-api.json");
 
 /// Most messages getSMS returns for one rental.
 const MAX_MESSAGES: usize = 1000;
@@ -461,14 +461,12 @@ async fn openapi() -> Response {
 pub async fn serve(
     config: &PartnerApiConfig,
     pool: Pool,
-    tls: Option<http_server::TlsAcceptor>,
+    tls: Option<http::TlsAcceptor>,
     shutdown: watch::Receiver<bool>,
 ) -> io::Result<Option<HttpServer>> {
     let Some(listen): Option<SocketAddr> = config.listen else {
         return Ok(None);
     };
     let router = PartnerApi::new(config, pool).router();
-    http_server::serve(listen, router, tls, shutdown)
-        .await
-        .map(Some)
+    http::serve(listen, router, tls, shutdown).await.map(Some)
 }
