@@ -23,11 +23,11 @@ use std::time::{Duration, Instant};
 
 use modempool::at::runner::Timeouts;
 use modempool::config::IngestMode;
-use modempool::modem::supervisor::{Daemon, DaemonOptions};
+use modempool::modem::{Daemon, DaemonOptions};
 use modempool::modem::{PortSettings, PortState, SimDirectory};
+use modempool::pool::{MessageFilter, Pool};
 use modempool::proto::v1 as pb;
 use modempool::proto::v1::simulator_control_client::SimulatorControlClient;
-use modempool::store::MessageFilter;
 use time::OffsetDateTime;
 
 const BURST: usize = 10_000;
@@ -105,7 +105,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 async fn wait_for_messages(daemon: &Daemon, count: u64, limit: Duration) -> Option<Duration> {
     let start = Instant::now();
-    while daemon.store().message_count().unwrap_or(0) < count {
+    while daemon.pool().message_count().unwrap_or(0) < count {
         if start.elapsed() > limit {
             return None;
         }
@@ -140,22 +140,30 @@ async fn run(ports: u32) {
         ..PortSettings::default()
     };
     let started = Instant::now();
-    let daemon = Daemon::start(DaemonOptions {
-        globs: vec![format!("{}/sim*", links.display())],
-        scan_interval: Duration::from_secs(5),
-        database: dir.path().join("modempool.db"),
-        port_settings: Arc::new(move |_: &Path| settings.clone()),
-        directory: SimDirectory {
-            ussd_code: Some(Arc::new(|mcc: &str, mnc: &str| {
-                modempool::inventory::default_number_query_code(mcc, mnc).map(str::to_owned)
-            })),
-            ..SimDirectory::default()
-        },
-        multipart_timeout: Duration::from_secs(600),
-        retry_pins: Vec::new(),
-    })
+    let pool = Pool::open(
+        &dir.path().join("modempool.db"),
+        "bench",
+        Default::default(),
+    )
     .await
-    .expect("daemon starts");
+    .expect("the database opens");
+    let daemon = Daemon::start(
+        DaemonOptions {
+            globs: vec![format!("{}/sim*", links.display())],
+            scan_interval: Duration::from_secs(5),
+            port_settings: Arc::new(move |_: &Path| settings.clone()),
+            directory: SimDirectory {
+                ussd_code: Some(Arc::new(|mcc: &str, mnc: &str| {
+                    modempool::inventory::default_number_query_code(mcc, mnc).map(str::to_owned)
+                })),
+                ..SimDirectory::default()
+            },
+            multipart_timeout: Duration::from_secs(600),
+            retry_pins: Vec::new(),
+        },
+        pool.clone(),
+    )
+    .await;
     loop {
         let statuses = daemon.ports();
         if statuses.len() == ports as usize
@@ -216,10 +224,10 @@ async fn run(ports: u32) {
         }
         None => println!(
             "burst_sms={BURST} committed={} (not all within 900 s)",
-            daemon.store().message_count().unwrap_or(0)
+            daemon.pool().message_count().unwrap_or(0)
         ),
     }
-    let after_burst = daemon.store().message_count().unwrap_or(0);
+    let after_burst = daemon.pool().message_count().unwrap_or(0);
 
     // Latency at a steady rate: one SMS every 10 ms, round robin over the ports.
     let mut injected: HashMap<String, OffsetDateTime> = HashMap::new();
@@ -246,8 +254,8 @@ async fn run(ports: u32) {
     let mut after = None;
     loop {
         let page = daemon
-            .store()
-            .messages(MessageFilter {
+            .pool()
+            .stored_messages(MessageFilter {
                 after_id: after,
                 limit: MessageFilter::MAX_LIMIT,
                 ..MessageFilter::default()
@@ -270,5 +278,6 @@ async fn run(ports: u32) {
         latencies.last().copied().unwrap_or(f64::NAN),
     );
     daemon.stop(Duration::from_secs(30)).await;
+    pool.close().await;
     drop(simulator);
 }

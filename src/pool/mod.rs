@@ -24,7 +24,7 @@ use tokio::sync::Notify;
 use crate::config::PoolConfig;
 use crate::inventory;
 use crate::metrics;
-use crate::store::{AllocateOutcome, AllocationRequest, Idempotency, MessageFilter, Store};
+use crate::store::{AllocateOutcome, AllocationRequest, Idempotency, Store};
 
 use otp::CodeExtractor;
 
@@ -32,9 +32,9 @@ use otp::CodeExtractor;
 /// port tasks name them through the pool, never through the store.
 pub use crate::store::{
     AllocationFilter, AllocationRow, AllocationState, Change, EventRow, FeedItem, FeedKind,
-    IncomingPart, IngestOutcome, MessageId, MessageKind, MessageRow, NumberSource, PoolRules,
-    PortRow, PortUpdate, ReleaseReason, RentalTotals, RerentReason, SimNumber, SimRow, SimSeen,
-    SimState, SimUpdate, StoreError,
+    IncomingPart, IngestOutcome, MessageFilter, MessageId, MessageKind, MessageRow, NumberSource,
+    PoolRules, PortRow, PortUpdate, ReleaseReason, RentalTotals, RerentReason, SimNumber, SimRow,
+    SimSeen, SimState, SimUpdate, StoreError,
 };
 pub use board::{Board, PortHandle};
 pub use link::PortLink;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::{Pool, PoolError, PortStatus};
-use crate::store::{EventRow, MessageRow, PortRow, RentalTotals, SimRow, SimState};
+use crate::store::{EventRow, MessageFilter, MessageRow, PortRow, RentalTotals, SimRow, SimState};
 
 /// The audit trail's name for a SIM whose PIN was refused: it is never entered again, not
 /// even after a restart (three wrong tries block a SIM).
@@ -64,6 +64,18 @@ impl Pool {
     /// Messages received since midnight UTC, per port ("SMS today").
     pub fn messages_today_per_port(&self) -> Result<BTreeMap<String, u64>, PoolError> {
         Ok(self.inner.store.messages_today_per_port()?)
+    }
+
+    /// Every stored message after `filter.after_id`, oldest first, whoever it was for:
+    /// for technicians and audits (a renter sees only its allocation's, through
+    /// [`Pool::messages`]).
+    pub fn stored_messages(&self, filter: MessageFilter) -> Result<Vec<MessageRow>, PoolError> {
+        Ok(self.inner.store.messages(filter)?)
+    }
+
+    /// How many PDUs (parts of SMS) are stored.
+    pub fn part_count(&self) -> Result<u64, PoolError> {
+        Ok(self.inner.store.part_count()?)
     }
 
     /// How many messages are stored.
