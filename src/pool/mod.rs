@@ -50,9 +50,8 @@ pub const MAX_RERENT_CHECKS: usize = 100;
 /// asks for minutes.
 pub const MIN_LEASE: Duration = Duration::from_secs(1);
 
-/// Longest idempotency key and service name, in bytes.
+/// Longest idempotency key, in bytes.
 const MAX_KEY_LENGTH: usize = 128;
-const MAX_SERVICE_LENGTH: usize = 64;
 
 /// Why a pool request was not done. Each maps to one gRPC status code (in the API), and
 /// its text says what is wrong in words a backend developer can act on.
@@ -77,6 +76,16 @@ pub enum PoolError {
     /// The database failed.
     #[error("the database failed: {0}")]
     Store(#[from] StoreError),
+}
+
+/// The rules the store applies, from the `[pool]` section.
+fn rules_of(config: &PoolConfig) -> PoolRules {
+    PoolRules {
+        min_health: i64::from(config.min_health),
+        bad_number_penalty: i64::from(config.bad_number_penalty),
+        cooldown: Duration::from_secs(config.cooldown_secs),
+        ..PoolRules::default()
+    }
 }
 
 /// Why the pool could not open.
@@ -212,7 +221,7 @@ impl Pool {
                 store,
                 board: Board::default(),
                 rack: rack.to_owned(),
-                rules: config.rules(),
+                rules: rules_of(&config),
                 config,
                 codes,
                 expiry: Arc::new(Notify::new()),
@@ -638,17 +647,7 @@ fn changed(change: Change<AllocationRow>, id: &str) -> Result<AllocationRow, Poo
 
 /// A service name, trimmed and lower-cased: 1 to 64 characters, no control characters.
 pub fn service_name(service: &str) -> Result<String, PoolError> {
-    let service = service.trim().to_lowercase();
-    if service.is_empty()
-        || service.len() > MAX_SERVICE_LENGTH
-        || service.chars().any(char::is_control)
-    {
-        return Err(PoolError::InvalidArgument(format!(
-            "service: 1 to {MAX_SERVICE_LENGTH} characters, no control characters (got '{}')",
-            service.escape_debug()
-        )));
-    }
-    Ok(service)
+    crate::config::service_name(service).map_err(PoolError::InvalidArgument)
 }
 
 /// An optional ISO 3166-1 alpha-2 code, upper-cased.
