@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::KeyPath;
+use crate::store::PoolRules;
 
 /// `[api]`: access to the gRPC services.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -103,6 +104,16 @@ impl PoolConfig {
     /// The window of the stock figures.
     pub fn stats_window(&self) -> Duration {
         Duration::from_secs(self.stats_window_secs)
+    }
+
+    /// The rules the store applies.
+    pub fn rules(&self) -> PoolRules {
+        PoolRules {
+            min_health: i64::from(self.min_health),
+            bad_number_penalty: i64::from(self.bad_number_penalty),
+            cooldown: Duration::from_secs(self.cooldown_secs),
+            ..PoolRules::default()
+        }
     }
 }
 

@@ -101,17 +101,18 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod api;
 mod metrics;
-mod model;
 mod partner;
 mod web;
 
 pub use self::metrics::MetricsConfig;
 pub use self::web::{DEFAULT_WEB_LISTEN, WebConfig};
 pub use api::{ApiConfig, PoolConfig, TlsConfig, TokenConfig};
-pub use model::{ModemModel, UnknownModel};
 pub use partner::{PartnerApiConfig, PartnerConfig, Price, known_country};
 
+use crate::at::command::TimeoutClass;
+use crate::at::runner::Timeouts;
 use crate::inventory;
+use crate::simulator::personality::Personality;
 
 /// The default of `listen`: loopback only, so that nothing is exposed before someone
 /// decides to (and sets up the token and TLS).
@@ -258,9 +259,9 @@ pub enum IngestMode {
     Direct,
 }
 
-/// `[timeouts]`: how long each class of AT command may take, in milliseconds, 100 to
-/// 600000 each. Defaults are the maximum response times the modem manuals give (the AT
-/// runner's own defaults; a test in the supervisor keeps the two equal).
+/// `[timeouts]`: how long each class of AT command ([`TimeoutClass`]) may take, in
+/// milliseconds, 100 to 600000 each. Defaults are [`TimeoutClass::duration`], the maximum
+/// response times the modem manuals give.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TimeoutsConfig {
@@ -278,11 +279,35 @@ pub struct TimeoutsConfig {
 
 impl Default for TimeoutsConfig {
     fn default() -> Self {
+        let ms =
+            |class: TimeoutClass| u64::try_from(class.duration().as_millis()).unwrap_or(u64::MAX);
         TimeoutsConfig {
-            quick_ms: 2_000,
-            storage_ms: 30_000,
-            network_ms: 120_000,
-            scan_ms: 180_000,
+            quick_ms: ms(TimeoutClass::Quick),
+            storage_ms: ms(TimeoutClass::Storage),
+            network_ms: ms(TimeoutClass::Network),
+            scan_ms: ms(TimeoutClass::Scan),
+        }
+    }
+}
+
+impl TimeoutsConfig {
+    /// The time allowed to a command of `class`.
+    pub fn of(&self, class: TimeoutClass) -> Duration {
+        Duration::from_millis(match class {
+            TimeoutClass::Quick => self.quick_ms,
+            TimeoutClass::Storage => self.storage_ms,
+            TimeoutClass::Network => self.network_ms,
+            TimeoutClass::Scan => self.scan_ms,
+        })
+    }
+
+    /// The same values in the form the AT command runner takes.
+    pub fn runner_timeouts(&self) -> Timeouts {
+        Timeouts {
+            quick: self.of(TimeoutClass::Quick),
+            storage: self.of(TimeoutClass::Storage),
+            network: self.of(TimeoutClass::Network),
+            scan: self.of(TimeoutClass::Scan),
         }
     }
 }
@@ -400,7 +425,7 @@ pub struct PortOverride {
         deserialize_with = "personality_name",
         serialize_with = "write_personality_name"
     )]
-    pub personality: Option<ModemModel>,
+    pub personality: Option<Personality>,
     /// `port[].reset_command`: the AT command that restarts this modem, e.g. `AT+CFUN=1,1`.
     /// Default: the model's own.
     #[serde(default)]
@@ -413,7 +438,7 @@ pub struct PortOverride {
 /// Reads a personality by name, so that a wrong name is refused with the known ones.
 fn personality_name<'de, D: Deserializer<'de>>(
     deserializer: D,
-) -> Result<Option<ModemModel>, D::Error> {
+) -> Result<Option<Personality>, D::Error> {
     let name = String::deserialize(deserializer)?;
     name.parse().map(Some).map_err(serde::de::Error::custom)
 }
@@ -421,34 +446,13 @@ fn personality_name<'de, D: Deserializer<'de>>(
 /// Writes a personality by the name [`personality_name`] reads, so that a printed
 /// configuration loads again. Absent stays absent (TOML skips it, JSON writes `null`).
 fn write_personality_name<S: Serializer>(
-    personality: &Option<ModemModel>,
+    personality: &Option<Personality>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match personality {
         Some(personality) => serializer.serialize_str(personality.name()),
         None => serializer.serialize_none(),
     }
-}
-
-/// Longest service name, in bytes.
-pub const MAX_SERVICE_LENGTH: usize = 64;
-
-/// A service name as the pool keys it: trimmed and lower-cased, 1 to
-/// [`MAX_SERVICE_LENGTH`] characters, no control characters. Defined here, where the
-/// config's service names (`partner.default_service`, `[pool.codes]`) are checked, and used
-/// by the pool for every request.
-pub fn service_name(service: &str) -> Result<String, String> {
-    let service = service.trim().to_lowercase();
-    if service.is_empty()
-        || service.len() > MAX_SERVICE_LENGTH
-        || service.chars().any(char::is_control)
-    {
-        return Err(format!(
-            "service: 1 to {MAX_SERVICE_LENGTH} characters, no control characters (got '{}')",
-            service.escape_debug()
-        ));
-    }
-    Ok(service)
 }
 
 /// Command-line flags that override the file.
@@ -1435,6 +1439,7 @@ listen = "127.0.0.1:9600"
         assert_eq!(config.timeouts.storage_ms, 30_000);
         assert_eq!(config.timeouts.network_ms, 120_000);
         assert_eq!(config.timeouts.scan_ms, 180_000);
+        assert_eq!(config.timeouts.runner_timeouts(), Timeouts::default());
         assert_eq!(config.health.poll_interval(), Duration::from_secs(60));
         assert_eq!(config.health.sweep_interval(), Duration::from_secs(300));
         assert_eq!(config.health.multipart_timeout(), Duration::from_secs(600));
@@ -1522,7 +1527,7 @@ listen = "127.0.0.1:9600"
             },
             port_overrides: vec![PortOverride {
                 path: PathBuf::from("/dev/modempool/slot03"),
-                personality: Some(ModemModel::QuectelEc25),
+                personality: Some(Personality::QuectelEc2x),
                 reset_command: Some("AT+CFUN=1,1".to_owned()),
                 ingest: Some(IngestMode::Direct),
             }],
@@ -1644,10 +1649,22 @@ whatsapp = ["(unclosed"]
         assert_eq!(config.ports.baud, 921_600);
         assert_eq!(config.ports.scan_interval(), Duration::from_secs(2));
         assert_eq!(config.ports.ingest, IngestMode::Direct);
-        assert_eq!(config.timeouts.quick_ms, 3_000);
-        assert_eq!(config.timeouts.storage_ms, 40_000);
-        assert_eq!(config.timeouts.network_ms, 150_000);
-        assert_eq!(config.timeouts.scan_ms, 200_000);
+        assert_eq!(
+            config.timeouts.of(TimeoutClass::Quick),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            config.timeouts.of(TimeoutClass::Storage),
+            Duration::from_secs(40)
+        );
+        assert_eq!(
+            config.timeouts.of(TimeoutClass::Network),
+            Duration::from_secs(150)
+        );
+        assert_eq!(
+            config.timeouts.of(TimeoutClass::Scan),
+            Duration::from_secs(200)
+        );
         assert_eq!(config.health.poll_interval(), Duration::from_secs(30));
         assert_eq!(config.health.sweep_interval(), Duration::from_secs(120));
         assert_eq!(config.health.multipart_timeout(), Duration::from_secs(900));
@@ -1659,13 +1676,13 @@ whatsapp = ["(unclosed"]
 
         let slot03 = Path::new("/dev/modempool/slot03");
         let port = config.port_override(slot03).unwrap();
-        assert_eq!(port.personality, Some(ModemModel::QuectelEc25));
+        assert_eq!(port.personality, Some(Personality::QuectelEc2x));
         assert_eq!(port.reset_command.as_deref(), Some("AT+CFUN=1,1"));
         assert_eq!(config.ingest_for(slot03), IngestMode::Store);
         let slot04 = Path::new("/dev/modempool/slot04");
         assert_eq!(
             config.port_override(slot04).unwrap().personality,
-            Some(ModemModel::Sim800)
+            Some(Personality::SimcomSim800)
         );
         assert_eq!(config.ingest_for(slot04), IngestMode::Direct);
         assert_eq!(

@@ -208,8 +208,8 @@ pub(super) fn partner_problems(
             ),
         );
     }
-    if let Err(error) = super::service_name(&partner.default_service) {
-        problem(key.then("default_service"), error);
+    if let Err(error) = crate::pool::service_name(&partner.default_service) {
+        problem(key.then("default_service"), error.to_string());
     }
     if partner.currency.len() != 3 || !partner.currency.bytes().all(|b| b.is_ascii_uppercase()) {
         problem(

@@ -14,8 +14,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::at::runner::Timeouts;
-use crate::config::{Config, TimeoutsConfig};
+use crate::config::Config;
 use crate::pool::{Pool, PortStatus};
 
 use super::discovery::{self, PathChange};
@@ -49,7 +48,7 @@ impl DaemonOptions {
             let defaults = PortSettings::default();
             PortSettings {
                 baud: config.ports.baud,
-                timeouts: runner_timeouts(&config.timeouts),
+                timeouts: config.timeouts.runner_timeouts(),
                 ingest: config.ingest_for(path),
                 reset_command: config
                     .port_override(path)
@@ -82,16 +81,6 @@ impl DaemonOptions {
             multipart_timeout: config.health.multipart_timeout(),
             retry_pins: Vec::new(),
         }
-    }
-}
-
-/// The `[timeouts]` section in the form the AT command runner takes.
-pub fn runner_timeouts(config: &TimeoutsConfig) -> Timeouts {
-    Timeouts {
-        quick: Duration::from_millis(config.quick_ms),
-        storage: Duration::from_millis(config.storage_ms),
-        network: Duration::from_millis(config.network_ms),
-        scan: Duration::from_millis(config.scan_ms),
     }
 }
 
@@ -233,18 +222,5 @@ impl Supervisor {
         );
         self.tasks.insert(path.to_owned(), task);
         self.pool.board().register(path, handle);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_default_timeouts_are_the_runners() {
-        assert_eq!(
-            runner_timeouts(&TimeoutsConfig::default()),
-            Timeouts::default()
-        );
     }
 }

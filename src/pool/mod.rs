@@ -50,8 +50,9 @@ pub const MAX_RERENT_CHECKS: usize = 100;
 /// asks for minutes.
 pub const MIN_LEASE: Duration = Duration::from_secs(1);
 
-/// Longest idempotency key, in bytes.
+/// Longest idempotency key and service name, in bytes.
 const MAX_KEY_LENGTH: usize = 128;
+const MAX_SERVICE_LENGTH: usize = 64;
 
 /// Why a pool request was not done. Each maps to one gRPC status code (in the API), and
 /// its text says what is wrong in words a backend developer can act on.
@@ -76,16 +77,6 @@ pub enum PoolError {
     /// The database failed.
     #[error("the database failed: {0}")]
     Store(#[from] StoreError),
-}
-
-/// The rules the store applies, from the `[pool]` section.
-fn rules_of(config: &PoolConfig) -> PoolRules {
-    PoolRules {
-        min_health: i64::from(config.min_health),
-        bad_number_penalty: i64::from(config.bad_number_penalty),
-        cooldown: Duration::from_secs(config.cooldown_secs),
-        ..PoolRules::default()
-    }
 }
 
 /// Why the pool could not open.
@@ -221,7 +212,7 @@ impl Pool {
                 store,
                 board: Board::default(),
                 rack: rack.to_owned(),
-                rules: rules_of(&config),
+                rules: config.rules(),
                 config,
                 codes,
                 expiry: Arc::new(Notify::new()),
@@ -647,7 +638,17 @@ fn changed(change: Change<AllocationRow>, id: &str) -> Result<AllocationRow, Poo
 
 /// A service name, trimmed and lower-cased: 1 to 64 characters, no control characters.
 pub fn service_name(service: &str) -> Result<String, PoolError> {
-    crate::config::service_name(service).map_err(PoolError::InvalidArgument)
+    let service = service.trim().to_lowercase();
+    if service.is_empty()
+        || service.len() > MAX_SERVICE_LENGTH
+        || service.chars().any(char::is_control)
+    {
+        return Err(PoolError::InvalidArgument(format!(
+            "service: 1 to {MAX_SERVICE_LENGTH} characters, no control characters (got '{}')",
+            service.escape_debug()
+        )));
+    }
+    Ok(service)
 }
 
 /// An optional ISO 3166-1 alpha-2 code, upper-cased.

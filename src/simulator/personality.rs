@@ -14,8 +14,6 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::config::ModemModel;
-
 /// A modem model to imitate.
 ///
 /// Names (for `FromStr`/`Display`, the CLI and the control endpoint): `generic`,
@@ -56,18 +54,13 @@ impl Personality {
 
     /// The name used on the command line and in `list`.
     pub fn name(self) -> &'static str {
-        self.model().name()
-    }
-
-    /// The config's name for this model.
-    pub fn model(self) -> ModemModel {
         match self {
-            Personality::Generic => ModemModel::Generic,
-            Personality::QuectelEc2x => ModemModel::QuectelEc25,
-            Personality::SimcomSim800 => ModemModel::Sim800,
-            Personality::SimcomSim7600 => ModemModel::Sim7600,
-            Personality::HuaweiE3372 => ModemModel::HuaweiE3372,
-            Personality::HuaweiE173 => ModemModel::HuaweiE173,
+            Personality::Generic => "generic",
+            Personality::QuectelEc2x => "quectel-ec25",
+            Personality::SimcomSim800 => "sim800",
+            Personality::SimcomSim7600 => "sim7600",
+            Personality::HuaweiE3372 => "huawei-e3372",
+            Personality::HuaweiE173 => "huawei-e173",
         }
     }
 
@@ -91,28 +84,21 @@ impl fmt::Display for Personality {
 }
 
 /// A personality name that is none of the known ones.
-/// A name that is no known personality (the config's model names are the personalities').
-pub type UnknownPersonality = crate::config::UnknownModel;
-
-impl From<ModemModel> for Personality {
-    fn from(model: ModemModel) -> Personality {
-        match model {
-            ModemModel::Generic => Personality::Generic,
-            ModemModel::QuectelEc25 => Personality::QuectelEc2x,
-            ModemModel::Sim800 => Personality::SimcomSim800,
-            ModemModel::Sim7600 => Personality::SimcomSim7600,
-            ModemModel::HuaweiE3372 => Personality::HuaweiE3372,
-            ModemModel::HuaweiE173 => Personality::HuaweiE173,
-        }
-    }
-}
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown modem personality '{0}' (known: generic, quectel-ec25, sim800, sim7600, huawei-e3372, huawei-e173)"
+)]
+pub struct UnknownPersonality(pub String);
 
 impl FromStr for Personality {
     type Err = UnknownPersonality;
 
     /// Reads a name as [`Personality::name`] writes it, ignoring case.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        text.parse::<ModemModel>().map(Personality::from)
+        Personality::ALL
+            .into_iter()
+            .find(|personality| personality.name().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| UnknownPersonality(text.to_owned()))
     }
 }
 
