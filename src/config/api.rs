@@ -7,7 +7,6 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::KeyPath;
-use crate::store::PoolRules;
 
 /// `[api]`: access to the gRPC services.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -106,15 +105,32 @@ impl PoolConfig {
         Duration::from_secs(self.stats_window_secs)
     }
 
-    /// The rules the store applies.
-    pub fn rules(&self) -> PoolRules {
-        PoolRules {
-            min_health: i64::from(self.min_health),
-            bad_number_penalty: i64::from(self.bad_number_penalty),
-            cooldown: Duration::from_secs(self.cooldown_secs),
-            ..PoolRules::default()
-        }
+    /// The rest between two rentals of a SIM.
+    pub fn cooldown(&self) -> Duration {
+        Duration::from_secs(self.cooldown_secs)
     }
+}
+
+/// The longest service name, in bytes once trimmed and lower-cased.
+const MAX_SERVICE_LENGTH: usize = 64;
+
+/// A service name, trimmed and lower-cased: 1 to 64 characters, no control characters; the
+/// error says what is wrong.
+///
+/// Why here: `partner_api.default_service` must be a valid one when the file is loaded, and
+/// the pool folds and checks every requested service with the same rule.
+pub fn service_name(service: &str) -> Result<String, String> {
+    let service = service.trim().to_lowercase();
+    if service.is_empty()
+        || service.len() > MAX_SERVICE_LENGTH
+        || service.chars().any(char::is_control)
+    {
+        return Err(format!(
+            "service: 1 to {MAX_SERVICE_LENGTH} characters, no control characters (got '{}')",
+            service.escape_debug()
+        ));
+    }
+    Ok(service)
 }
 
 /// Whether `name` may name a token: `[A-Za-z0-9_.-]{1,64}`.
@@ -224,6 +240,38 @@ pub(super) fn pool_problems(pool: &PoolConfig, problem: &mut dyn FnMut(KeyPath, 
                     format!("not a valid regex: {error}"),
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::parse;
+
+    #[test]
+    fn api_and_pool_mistakes_are_named() {
+        let text = r#"
+[api]
+tokens = [{ name = "a b", sha256 = "xyz" }, { name = "ok", sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" }, { name = "ok", sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" }]
+[pool]
+default_lease_secs = 10
+cooldown_secs = 99999
+[pool.codes]
+whatsapp = ["(unclosed"]
+"#;
+        let message = parse(text).unwrap_err().to_string();
+        for expected in [
+            "api.tokens[0].name: 'a b' is not a token name",
+            "api.tokens[0].sha256: not a SHA-256",
+            "api.tokens[2].name: 'ok' names two tokens",
+            "pool.default_lease_secs: 10 is not between 60",
+            "pool.cooldown_secs: 99999 is not between 0 and 3600",
+            "pool.codes.whatsapp[0]: not a valid regex",
+        ] {
+            assert!(
+                message.contains(expected),
+                "{expected} missing from:\n{message}"
+            );
         }
     }
 }

@@ -1,4 +1,4 @@
-//! `[metrics]`: the Prometheus scrape endpoint (see [`crate::metrics`] for what it shows).
+//! `[metrics]`: the Prometheus scrape endpoint (the metrics module says what it shows).
 
 use std::net::SocketAddr;
 

@@ -90,53 +90,45 @@
 //! that uses it (discovery, the port task, the pool, the API).
 
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
+// One file per section (or group of sections), each with its checks and their tests.
 mod api;
+mod database;
+pub(crate) mod e164;
+mod health;
 mod metrics;
 mod partner;
+mod port;
+mod ports;
+mod rack;
+mod recovery;
+mod sim;
+mod timeouts;
 mod web;
 
 pub use self::metrics::MetricsConfig;
 pub use self::web::{DEFAULT_WEB_LISTEN, WebConfig};
-pub use api::{ApiConfig, PoolConfig, TlsConfig, TokenConfig};
+pub use api::{ApiConfig, PoolConfig, TlsConfig, TokenConfig, service_name};
+pub use database::{DATABASE_FILE_NAME, resolve_database_path};
+pub use e164::NumberError;
+pub use health::HealthConfig;
 pub use partner::{PartnerApiConfig, PartnerConfig, Price, known_country};
-
-use crate::at::command::TimeoutClass;
-use crate::at::runner::Timeouts;
-use crate::inventory;
-use crate::simulator::personality::Personality;
+pub use port::{ModemModel, PortOverride, UnknownModemModel};
+pub use ports::{DEFAULT_PORT_GLOB, IngestMode, PortsConfig, STANDARD_BAUD_RATES};
+pub use rack::{FALLBACK_RACK_ID, rack_id_from_host_name};
+pub use recovery::{POWER_CYCLE_PLACEHOLDERS, RecoveryConfig};
+pub use timeouts::TimeoutsConfig;
 
 /// The default of `listen`: loopback only, so that nothing is exposed before someone
 /// decides to (and sets up the token and TLS).
 pub const DEFAULT_LISTEN: SocketAddr =
     SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1)), 50051);
-
-/// The default of `ports.globs`: the links the shipped udev rules create.
-pub const DEFAULT_PORT_GLOB: &str = "/dev/modempool/*";
-
-/// The database file's name when `database` is not set, in `$STATE_DIRECTORY` (systemd's
-/// `StateDirectory=`) or else the working directory.
-pub const DATABASE_FILE_NAME: &str = "modempool.db";
-
-/// The rack id when none is configured and the host name gives none.
-pub const FALLBACK_RACK_ID: &str = "rack";
-
-/// The baud rates `ports.baud` accepts: the standard rates modems' `+IPR` offers from 9600
-/// up. (USB modems ignore the rate; UART modules on a pool board do not.)
-pub const STANDARD_BAUD_RATES: [u32; 8] = [
-    9600, 19200, 38400, 57600, 115_200, 230_400, 460_800, 921_600,
-];
-
-/// The placeholders `recovery.power_cycle_command` may contain.
-pub const POWER_CYCLE_PLACEHOLDERS: [&str; 2] = ["{port}", "{usb_path}"];
 
 /// The whole configuration. Every field has a default ([`Config::default`]); the file only
 /// names what differs.
@@ -170,7 +162,8 @@ pub struct Config {
     /// that is not here is left locked, never guessed: three wrong PINs block it).
     pub pins: BTreeMap<String, String>,
     /// `[ussd]`: number-query USSD codes by `"MCC-MNC"`, for SIMs that keep no number on the
-    /// card. Adds to and overrides the built-in codes; see [`Config::ussd_code`].
+    /// card. Adds to and overrides the built-in codes; see
+    /// [`Config::configured_ussd_code`] (the inventory tries these first, then its own).
     pub ussd: BTreeMap<String, String>,
     /// `[numbers]`: numbers technicians know for SIMs whose number neither `+CNUM` nor USSD
     /// gives, keyed by ICCID, E.164 with '+'. Stored in canonical E.164 after loading.
@@ -207,251 +200,6 @@ impl Default for Config {
             partner_api: PartnerApiConfig::default(),
             web: WebConfig::default(),
         }
-    }
-}
-
-/// `[ports]`: where the modems are and how to talk to them.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PortsConfig {
-    /// `ports.globs`: the globs discovery expands to find serial ports, at least one.
-    /// Default `["/dev/modempool/*"]`.
-    pub globs: Vec<String>,
-    /// `ports.baud`: the serial rate, one of [`STANDARD_BAUD_RATES`]. Default 115200.
-    pub baud: u32,
-    /// `ports.scan_interval_secs`: how often discovery looks for new and vanished ports,
-    /// 1 to 3600. Default 5.
-    pub scan_interval_secs: u64,
-    /// `ports.ingest`: how SMS reach the daemon, see [`IngestMode`]. Default `"store"`.
-    pub ingest: IngestMode,
-}
-
-impl Default for PortsConfig {
-    fn default() -> Self {
-        PortsConfig {
-            globs: vec![DEFAULT_PORT_GLOB.to_owned()],
-            baud: 115_200,
-            scan_interval_secs: 5,
-            ingest: IngestMode::Store,
-        }
-    }
-}
-
-impl PortsConfig {
-    /// The time between two discovery scans.
-    pub fn scan_interval(&self) -> Duration {
-        Duration::from_secs(self.scan_interval_secs)
-    }
-}
-
-/// How incoming SMS are taken from a modem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum IngestMode {
-    /// `"store"`: the modem stores each SMS and announces it (`+CNMI` mode 2, `+CMTI`,
-    /// TS 27.005 §3.4.1); the daemon reads it, commits it, then deletes it. Survives a
-    /// daemon crash at any point: what is not committed is still on the SIM.
-    #[default]
-    Store,
-    /// `"direct"`: the modem hands each SMS over at once (`+CSMS=1`, `+CMT`) and the daemon
-    /// acknowledges it with `+CNMA` after committing; for modems whose storage is broken
-    /// or too small. An unacknowledged SMS is redelivered by the network.
-    Direct,
-}
-
-/// `[timeouts]`: how long each class of AT command ([`TimeoutClass`]) may take, in
-/// milliseconds, 100 to 600000 each. Defaults are [`TimeoutClass::duration`], the maximum
-/// response times the modem manuals give.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct TimeoutsConfig {
-    /// `timeouts.quick_ms`: settings and queries answered from the module's own state.
-    /// Default 2000.
-    pub quick_ms: u64,
-    /// `timeouts.storage_ms`: SIM and message storage access. Default 30000.
-    pub storage_ms: u64,
-    /// `timeouts.network_ms`: operations that wait on the network (`+CMGS`, `+CUSD`,
-    /// `+CFUN`). Default 120000.
-    pub network_ms: u64,
-    /// `timeouts.scan_ms`: the operator scan `+COPS=?`. Default 180000.
-    pub scan_ms: u64,
-}
-
-impl Default for TimeoutsConfig {
-    fn default() -> Self {
-        let ms =
-            |class: TimeoutClass| u64::try_from(class.duration().as_millis()).unwrap_or(u64::MAX);
-        TimeoutsConfig {
-            quick_ms: ms(TimeoutClass::Quick),
-            storage_ms: ms(TimeoutClass::Storage),
-            network_ms: ms(TimeoutClass::Network),
-            scan_ms: ms(TimeoutClass::Scan),
-        }
-    }
-}
-
-impl TimeoutsConfig {
-    /// The time allowed to a command of `class`.
-    pub fn of(&self, class: TimeoutClass) -> Duration {
-        Duration::from_millis(match class {
-            TimeoutClass::Quick => self.quick_ms,
-            TimeoutClass::Storage => self.storage_ms,
-            TimeoutClass::Network => self.network_ms,
-            TimeoutClass::Scan => self.scan_ms,
-        })
-    }
-
-    /// The same values in the form the AT command runner takes.
-    pub fn runner_timeouts(&self) -> Timeouts {
-        Timeouts {
-            quick: self.of(TimeoutClass::Quick),
-            storage: self.of(TimeoutClass::Storage),
-            network: self.of(TimeoutClass::Network),
-            scan: self.of(TimeoutClass::Scan),
-        }
-    }
-}
-
-/// `[health]`: the periodic checks of each port, in seconds, 1 to 86400 each.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct HealthConfig {
-    /// `health.poll_interval_secs`: how often signal and registration are polled
-    /// (`+CSQ`, `+CREG?`). Default 60.
-    pub poll_interval_secs: u64,
-    /// `health.sweep_interval_secs`: how often the SMS storage is listed (`+CMGL`) to pick
-    /// up messages whose `+CMTI` was lost. Default 300.
-    pub sweep_interval_secs: u64,
-    /// `health.multipart_timeout_secs`: how long the parts of a concatenated SMS are waited
-    /// for before what arrived is delivered as it is. Default 600.
-    pub multipart_timeout_secs: u64,
-}
-
-impl Default for HealthConfig {
-    fn default() -> Self {
-        HealthConfig {
-            poll_interval_secs: 60,
-            sweep_interval_secs: 300,
-            multipart_timeout_secs: 600,
-        }
-    }
-}
-
-impl HealthConfig {
-    /// The time between two signal/registration polls of a port.
-    pub fn poll_interval(&self) -> Duration {
-        Duration::from_secs(self.poll_interval_secs)
-    }
-
-    /// The time between two storage sweeps of a port.
-    pub fn sweep_interval(&self) -> Duration {
-        Duration::from_secs(self.sweep_interval_secs)
-    }
-
-    /// How long an incomplete multipart SMS waits for its missing parts.
-    pub fn multipart_timeout(&self) -> Duration {
-        Duration::from_secs(self.multipart_timeout_secs)
-    }
-}
-
-/// `[recovery]`: how a port that stopped answering is brought back.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RecoveryConfig {
-    /// `recovery.backoff_initial_ms`: the first wait before retrying a failed port, doubled
-    /// at each failure; 1 to 600000. Default 1000.
-    pub backoff_initial_ms: u64,
-    /// `recovery.backoff_max_secs`: the longest wait between retries, 1 to 86400 and not
-    /// shorter than the first. Default 300.
-    pub backoff_max_secs: u64,
-    /// `recovery.power_cycle_command`: a program and its arguments that cut and restore
-    /// power to one modem, run when resets did not help. `{port}` is replaced by the port's
-    /// path, `{usb_path}` by its USB location (e.g. `1-1.4`, as sysfs and `uhubctl -l` name
-    /// it). Default: absent, and that step is skipped.
-    pub power_cycle_command: Option<Vec<String>>,
-}
-
-impl Default for RecoveryConfig {
-    fn default() -> Self {
-        RecoveryConfig {
-            backoff_initial_ms: 1000,
-            backoff_max_secs: 300,
-            power_cycle_command: None,
-        }
-    }
-}
-
-impl RecoveryConfig {
-    /// The first wait before a failed port is retried.
-    pub fn backoff_initial(&self) -> Duration {
-        Duration::from_millis(self.backoff_initial_ms)
-    }
-
-    /// The longest wait between retries.
-    pub fn backoff_max(&self) -> Duration {
-        Duration::from_secs(self.backoff_max_secs)
-    }
-
-    /// The power-cycle command for the modem at `port`, placeholders filled in, or `None`
-    /// when none is configured or it needs `{usb_path}` and the port's USB location is not
-    /// known (then the step is skipped, as if no command were configured).
-    pub fn power_cycle_argv(&self, port: &Path, usb_path: Option<&str>) -> Option<Vec<String>> {
-        let command = self.power_cycle_command.as_ref()?;
-        let port = port.to_string_lossy();
-        command
-            .iter()
-            .map(|argument| {
-                let argument = argument.replace("{port}", &port);
-                if argument.contains("{usb_path}") {
-                    usb_path.map(|usb_path| argument.replace("{usb_path}", usb_path))
-                } else {
-                    Some(argument)
-                }
-            })
-            .collect()
-    }
-}
-
-/// `[[port]]`: settings for one port, matched by its exact path as discovery reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct PortOverride {
-    /// `port[].path`: the port's path, e.g. `/dev/modempool/slot03`. Required.
-    pub path: PathBuf,
-    /// `port[].personality`: the modem model, when probing guesses wrong: `generic`,
-    /// `quectel-ec25`, `sim800`, `sim7600`, `huawei-e3372`, `huawei-e173`. Default: probed.
-    #[serde(
-        default,
-        deserialize_with = "personality_name",
-        serialize_with = "write_personality_name"
-    )]
-    pub personality: Option<Personality>,
-    /// `port[].reset_command`: the AT command that restarts this modem, e.g. `AT+CFUN=1,1`.
-    /// Default: the model's own.
-    #[serde(default)]
-    pub reset_command: Option<String>,
-    /// `port[].ingest`: overrides `ports.ingest` for this port. Default: `ports.ingest`.
-    #[serde(default)]
-    pub ingest: Option<IngestMode>,
-}
-
-/// Reads a personality by name, so that a wrong name is refused with the known ones.
-fn personality_name<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Personality>, D::Error> {
-    let name = String::deserialize(deserializer)?;
-    name.parse().map(Some).map_err(serde::de::Error::custom)
-}
-
-/// Writes a personality by the name [`personality_name`] reads, so that a printed
-/// configuration loads again. Absent stays absent (TOML skips it, JSON writes `null`).
-fn write_personality_name<S: Serializer>(
-    personality: &Option<Personality>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match personality {
-        Some(personality) => serializer.serialize_str(personality.name()),
-        None => serializer.serialize_none(),
     }
 }
 
@@ -595,15 +343,12 @@ impl Config {
     pub fn apply(&mut self, overrides: Overrides) -> Result<(), ConfigError> {
         let mut problems = Vec::new();
         for glob in &overrides.ports {
-            if let Err(error) = glob::Pattern::new(glob) {
-                problems.push(flag_problem(
-                    "--ports",
-                    format!("'{glob}' is not a valid glob: {error}"),
-                ));
+            if let Some(reason) = ports::glob_problem(glob) {
+                problems.push(flag_problem("--ports", reason));
             }
         }
         if let Some(rack) = &overrides.rack
-            && let Err(reason) = check_rack_id(rack)
+            && let Err(reason) = rack::check_rack_id(rack)
         {
             problems.push(flag_problem("--rack", reason));
         }
@@ -735,7 +480,7 @@ impl Config {
     pub fn rack_id(&self) -> String {
         match &self.rack {
             Some(rack) => rack.clone(),
-            None => rack_id_from_host_name(host_name().as_deref()),
+            None => rack_id_from_host_name(rack::host_name().as_deref()),
         }
     }
 
@@ -781,14 +526,11 @@ impl Config {
             .unwrap_or(self.ports.ingest)
     }
 
-    /// The number-query USSD code of operator `mcc`-`mnc` (MNC as the IMSI carries it):
-    /// the configured one, else the built-in one
-    /// ([`inventory::default_number_query_code`]), else `None`.
-    pub fn ussd_code(&self, mcc: &str, mnc: &str) -> Option<&str> {
-        self.ussd
-            .get(&format!("{mcc}-{mnc}"))
-            .map(String::as_str)
-            .or_else(|| inventory::default_number_query_code(mcc, mnc))
+    /// The number-query USSD code `[ussd]` gives operator `mcc`-`mnc` (MNC as the IMSI
+    /// carries it), or `None`. Only the file's: the built-in codes, which these add to and
+    /// override, are the inventory's, and so is the lookup that tries both.
+    pub fn configured_ussd_code(&self, mcc: &str, mnc: &str) -> Option<&str> {
+        self.ussd.get(&format!("{mcc}-{mnc}")).map(String::as_str)
     }
 
     /// The configured PIN of the SIM `iccid`.
@@ -814,256 +556,23 @@ impl Config {
             problem(KeyPath::key("partner_api").then("listen"), reason);
         }
         self::web::web_problems(&self.web, self.listen, self.metrics.listen, &mut problem);
-
-        if let Some(rack) = &self.rack
-            && let Err(reason) = check_rack_id(rack)
-        {
-            problem(KeyPath::key("rack"), reason);
-        }
-        if let Some(database) = &self.database
-            && database.as_os_str().is_empty()
-        {
-            problem(KeyPath::key("database"), "an empty path".to_owned());
-        }
-
-        let ports = KeyPath::key("ports");
-        if self.ports.globs.is_empty() {
-            problem(
-                ports.then("globs"),
-                "no glob: the daemon would never find a port".to_owned(),
-            );
-        }
-        for (index, glob) in self.ports.globs.iter().enumerate() {
-            if let Err(error) = glob::Pattern::new(glob) {
-                problem(
-                    ports.then("globs").at(index),
-                    format!("'{glob}' is not a valid glob: {error}"),
-                );
-            }
-        }
-        if !STANDARD_BAUD_RATES.contains(&self.ports.baud) {
-            let rates: Vec<String> = STANDARD_BAUD_RATES.iter().map(u32::to_string).collect();
-            problem(
-                ports.then("baud"),
-                format!(
-                    "{} is not a standard baud rate ({})",
-                    self.ports.baud,
-                    rates.join(", ")
-                ),
-            );
-        }
-        let mut range = |key: KeyPath, value: u64, low: u64, high: u64, unit: &str| {
-            if !(low..=high).contains(&value) {
-                problem(
-                    key,
-                    format!("{value} is not between {low} and {high} {unit}"),
-                );
-            }
-        };
-        range(
-            ports.then("scan_interval_secs"),
-            self.ports.scan_interval_secs,
-            1,
-            3600,
-            "s",
-        );
-
-        // Below 100 ms not even a short command's echo is back at 9600 baud; above ten
-        // minutes a hung modem would hold its port for too long.
-        let timeouts = KeyPath::key("timeouts");
-        let t = &self.timeouts;
-        range(timeouts.then("quick_ms"), t.quick_ms, 100, 600_000, "ms");
-        range(
-            timeouts.then("storage_ms"),
-            t.storage_ms,
-            100,
-            600_000,
-            "ms",
-        );
-        range(
-            timeouts.then("network_ms"),
-            t.network_ms,
-            100,
-            600_000,
-            "ms",
-        );
-        range(timeouts.then("scan_ms"), t.scan_ms, 100, 600_000, "ms");
-
-        // A day is the most any periodic check may wait: beyond it the check is off.
-        let health = KeyPath::key("health");
-        let h = &self.health;
-        range(
-            health.then("poll_interval_secs"),
-            h.poll_interval_secs,
-            1,
-            86_400,
-            "s",
-        );
-        range(
-            health.then("sweep_interval_secs"),
-            h.sweep_interval_secs,
-            1,
-            86_400,
-            "s",
-        );
-        range(
-            health.then("multipart_timeout_secs"),
-            h.multipart_timeout_secs,
-            1,
-            86_400,
-            "s",
-        );
-
-        let recovery = KeyPath::key("recovery");
-        let r = &self.recovery;
-        range(
-            recovery.then("backoff_initial_ms"),
-            r.backoff_initial_ms,
-            1,
-            600_000,
-            "ms",
-        );
-        range(
-            recovery.then("backoff_max_secs"),
-            r.backoff_max_secs,
-            1,
-            86_400,
-            "s",
-        );
-        if r.backoff_max_secs > 0 && r.backoff_max() < r.backoff_initial() {
-            problem(
-                recovery.then("backoff_max_secs"),
-                format!(
-                    "{} s is shorter than recovery.backoff_initial_ms ({} ms)",
-                    r.backoff_max_secs, r.backoff_initial_ms
-                ),
-            );
-        }
-        if let Some(command) = &r.power_cycle_command {
-            let key = recovery.then("power_cycle_command");
-            match command.first() {
-                None => problem(
-                    key.clone(),
-                    "an empty command: leave the key out to skip power cycling".to_owned(),
-                ),
-                Some(program) if program.trim().is_empty() => {
-                    problem(key.at(0), "the program name is empty".to_owned());
-                }
-                Some(_) => {}
-            }
-            for (index, argument) in command.iter().enumerate() {
-                for placeholder in placeholders(argument) {
-                    if !POWER_CYCLE_PLACEHOLDERS.contains(&placeholder) {
-                        problem(
-                            key.at(index),
-                            format!(
-                                "unknown placeholder {placeholder} (known: {})",
-                                POWER_CYCLE_PLACEHOLDERS.join(", ")
-                            ),
-                        );
-                    }
-                }
-            }
-        }
-
-        for (index, port) in self.port_overrides.iter().enumerate() {
-            let key = KeyPath::key("port").at(index);
-            if port.path.as_os_str().is_empty() {
-                problem(key.then("path"), "an empty path".to_owned());
-            }
-            if let Some(first) = self.port_overrides[..index]
-                .iter()
-                .position(|other| other.path == port.path)
-            {
-                problem(
-                    key.then("path"),
-                    format!(
-                        "'{}' is already configured by port[{first}]",
-                        port.path.display()
-                    ),
-                );
-            }
-            if let Some(command) = &port.reset_command {
-                let is_at = command
-                    .get(..2)
-                    .is_some_and(|at| at.eq_ignore_ascii_case("AT"));
-                if !is_at || command.chars().any(|c| c.is_control()) {
-                    problem(
-                        key.then("reset_command"),
-                        format!(
-                            "'{}' is not one AT command such as \"AT+CFUN=1,1\"",
-                            command.escape_debug()
-                        ),
-                    );
-                }
-            }
-        }
-
-        for (iccid, pin) in &self.pins {
-            let key = KeyPath::key("pins").then(iccid);
-            if let Err(reason) = check_iccid(iccid) {
-                problem(key.clone(), reason);
-            }
-            // The PIN itself is never echoed: error messages end up in logs.
-            if !(4..=8).contains(&pin.len()) || !is_digits(pin) {
-                problem(key, "a PIN is 4 to 8 digits".to_owned());
-            }
-        }
-
-        for (operator, code) in &self.ussd {
-            let key = KeyPath::key("ussd").then(operator);
-            let well_formed = operator.split_once('-').is_some_and(|(mcc, mnc)| {
-                mcc.len() == 3 && is_digits(mcc) && (2..=3).contains(&mnc.len()) && is_digits(mnc)
-            });
-            if !well_formed {
-                problem(
-                    key.clone(),
-                    "the key is \"MCC-MNC\": 3 digits, '-', 2 or 3 digits".to_owned(),
-                );
-            }
-            if code.is_empty() || !code.bytes().all(|b| b"0123456789*#+".contains(&b)) {
-                problem(
-                    key,
-                    format!("'{code}' is not a USSD code (digits, '*', '#', '+')"),
-                );
-            }
-        }
-
-        let mut owners: BTreeMap<String, &str> = BTreeMap::new();
-        for (iccid, number) in &self.numbers {
-            let key = KeyPath::key("numbers").then(iccid);
-            if let Err(reason) = check_iccid(iccid) {
-                problem(key.clone(), reason);
-            }
-            if !number.trim_start().starts_with('+') {
-                problem(
-                    key,
-                    format!("'{number}' is not E.164: it must start with '+'"),
-                );
-                continue;
-            }
-            match inventory::normalise(number, None) {
-                Err(error) => problem(key, error.to_string()),
-                Ok(e164) => {
-                    if let Some(other) = owners.get(&e164) {
-                        problem(key, format!("{e164} is also the number of ICCID {other}"));
-                    } else {
-                        owners.insert(e164, iccid);
-                    }
-                }
-            }
-        }
+        rack::rack_problems(self.rack.as_deref(), &mut problem);
+        database::database_problems(self.database.as_deref(), &mut problem);
+        ports::ports_problems(&self.ports, &mut problem);
+        timeouts::timeouts_problems(&self.timeouts, &mut problem);
+        health::health_problems(&self.health, &mut problem);
+        recovery::recovery_problems(&self.recovery, &mut problem);
+        port::port_problems(&self.port_overrides, &mut problem);
+        sim::pins_problems(&self.pins, &mut problem);
+        sim::ussd_problems(&self.ussd, &mut problem);
+        sim::numbers_problems(&self.numbers, &mut problem);
         problems
     }
 
     /// Rewrites values that have a canonical form into it, after [`Config::problems`]
     /// found none: numbers into E.164.
     fn canonicalise(&mut self) {
-        for number in self.numbers.values_mut() {
-            if let Ok(e164) = inventory::normalise(number, None) {
-                *number = e164;
-            }
-        }
+        sim::canonicalise_numbers(&mut self.numbers);
     }
 }
 
@@ -1083,113 +592,21 @@ fn flag_problem(flag: &str, reason: String) -> Problem {
     }
 }
 
-fn is_digits(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// An ICCID as E.118 defines it and modems print it: 18 to 22 digits (19 or 20 in
-/// practice).
-fn check_iccid(iccid: &str) -> Result<(), String> {
-    if (18..=22).contains(&iccid.len()) && is_digits(iccid) {
-        Ok(())
-    } else {
-        Err("an ICCID is 18 to 22 digits".to_owned())
-    }
-}
-
-/// A rack id: `[A-Za-z0-9_-]{1,32}`, because it goes into every id the daemon hands out,
-/// into metrics labels and file names.
-fn check_rack_id(rack: &str) -> Result<(), String> {
-    let valid = (1..=32).contains(&rack.len())
-        && rack
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if valid {
-        Ok(())
-    } else {
-        Err(format!(
-            "'{}' is not a rack id: 1 to 32 letters, digits, '_' or '-'",
-            rack.escape_debug()
-        ))
-    }
-}
-
-/// The `{name}` placeholders in a command argument.
-fn placeholders(argument: &str) -> Vec<&str> {
-    let mut found = Vec::new();
-    let mut rest = argument;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open..];
-        match after.find('}') {
-            Some(close) => {
-                found.push(&after[..=close]);
-                rest = &after[close + 1..];
-            }
-            None => break,
-        }
-    }
-    found
-}
-
-/// The rack id derived from a host name: its first label, with characters a rack id may not
-/// hold replaced by '-', at most 32 long; `"rack"` when nothing is left.
-///
-/// Pure (the host name is a parameter) so that tests need not change the host.
-pub fn rack_id_from_host_name(host: Option<&str>) -> String {
-    let label = host
-        .map(str::trim)
-        .and_then(|host| host.split('.').next())
-        .unwrap_or_default();
-    let cleaned: String = label
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(32)
-        .collect();
-    let cleaned = cleaned.trim_matches('-');
-    if cleaned.is_empty() {
-        FALLBACK_RACK_ID.to_owned()
-    } else {
-        cleaned.to_owned()
-    }
-}
-
-/// This host's name, from the kernel (no libc call needed).
-fn host_name() -> Option<String> {
-    ["/proc/sys/kernel/hostname", "/etc/hostname"]
-        .into_iter()
-        .filter_map(|path| std::fs::read_to_string(path).ok())
-        .map(|name| name.trim().to_owned())
-        .find(|name| !name.is_empty())
-}
-
-/// The database file: `explicit` if given; else `modempool.db` in the first directory of
-/// `state_directory` (systemd sets `$STATE_DIRECTORY` to the `StateDirectory=` paths, joined
-/// by ':' when there are several); else `./modempool.db`.
-///
-/// Pure (the environment value is a parameter) so that tests need not change the
-/// environment.
-pub fn resolve_database_path(explicit: Option<&Path>, state_directory: Option<&OsStr>) -> PathBuf {
-    if let Some(explicit) = explicit {
-        return explicit.to_owned();
-    }
-    let first_state_directory = state_directory
-        .map(|value| value.to_string_lossy())
-        .and_then(|value| {
-            value
-                .split(':')
-                .next()
-                .filter(|first| !first.is_empty())
-                .map(PathBuf::from)
-        });
-    match first_state_directory {
-        Some(directory) => directory.join(DATABASE_FILE_NAME),
-        None => Path::new(".").join(DATABASE_FILE_NAME),
+/// Reports `value` at `key` when it lies outside `low..=high`, naming the bounds and their
+/// `unit`: the range check most numeric keys share.
+fn check_range(
+    problem: &mut dyn FnMut(KeyPath, String),
+    key: KeyPath,
+    value: u64,
+    low: u64,
+    high: u64,
+    unit: &str,
+) {
+    if !(low..=high).contains(&value) {
+        problem(
+            key,
+            format!("{value} is not between {low} and {high} {unit}"),
+        );
     }
 }
 
@@ -1344,6 +761,8 @@ fn span_of(table: &toml::de::DeTable<'_>, path: &[Segment]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     /// A file with every key set, to other values than the defaults where it makes sense.
@@ -1414,7 +833,7 @@ listen = "127.0.0.1:9600"
     }
 
     /// The one problem a configuration text has, rendered.
-    fn problem(text: &str) -> String {
+    pub(super) fn problem(text: &str) -> String {
         match parse(text) {
             Ok(config) => panic!("accepted: {config:?}"),
             Err(ConfigError::Invalid { problems, .. }) => {
@@ -1422,6 +841,20 @@ listen = "127.0.0.1:9600"
                 render("test.toml", &problems)
             }
             Err(other) => panic!("{other}"),
+        }
+    }
+
+    /// Checks that each text has exactly one problem, reported with the file's name and
+    /// containing the expected text (usually the key and the reason): the table the
+    /// sections' tests share.
+    pub(super) fn each_names_its_key(cases: &[(&str, &str)]) {
+        for (text, expected) in cases {
+            let message = problem(text);
+            assert!(message.starts_with("test.toml:"), "{message}");
+            assert!(
+                message.contains(expected),
+                "{text:?}\n→ {message}\n  wanted {expected:?}"
+            );
         }
     }
 
@@ -1439,7 +872,6 @@ listen = "127.0.0.1:9600"
         assert_eq!(config.timeouts.storage_ms, 30_000);
         assert_eq!(config.timeouts.network_ms, 120_000);
         assert_eq!(config.timeouts.scan_ms, 180_000);
-        assert_eq!(config.timeouts.runner_timeouts(), Timeouts::default());
         assert_eq!(config.health.poll_interval(), Duration::from_secs(60));
         assert_eq!(config.health.sweep_interval(), Duration::from_secs(300));
         assert_eq!(config.health.multipart_timeout(), Duration::from_secs(600));
@@ -1527,7 +959,7 @@ listen = "127.0.0.1:9600"
             },
             port_overrides: vec![PortOverride {
                 path: PathBuf::from("/dev/modempool/slot03"),
-                personality: Some(Personality::QuectelEc2x),
+                personality: Some(ModemModel::QuectelEc2x),
                 reset_command: Some("AT+CFUN=1,1".to_owned()),
                 ingest: Some(IngestMode::Direct),
             }],
@@ -1604,33 +1036,6 @@ listen = "127.0.0.1:9600"
     }
 
     #[test]
-    fn api_and_pool_mistakes_are_named() {
-        let text = r#"
-[api]
-tokens = [{ name = "a b", sha256 = "xyz" }, { name = "ok", sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" }, { name = "ok", sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" }]
-[pool]
-default_lease_secs = 10
-cooldown_secs = 99999
-[pool.codes]
-whatsapp = ["(unclosed"]
-"#;
-        let message = parse(text).unwrap_err().to_string();
-        for expected in [
-            "api.tokens[0].name: 'a b' is not a token name",
-            "api.tokens[0].sha256: not a SHA-256",
-            "api.tokens[2].name: 'ok' names two tokens",
-            "pool.default_lease_secs: 10 is not between 60",
-            "pool.cooldown_secs: 99999 is not between 0 and 3600",
-            "pool.codes.whatsapp[0]: not a valid regex",
-        ] {
-            assert!(
-                message.contains(expected),
-                "{expected} missing from:\n{message}"
-            );
-        }
-    }
-
-    #[test]
     fn an_empty_file_is_the_defaults() {
         assert_eq!(parse("").unwrap(), Config::default());
         assert_eq!(parse("# nothing\n\n[ports]\n").unwrap(), Config::default());
@@ -1649,22 +1054,10 @@ whatsapp = ["(unclosed"]
         assert_eq!(config.ports.baud, 921_600);
         assert_eq!(config.ports.scan_interval(), Duration::from_secs(2));
         assert_eq!(config.ports.ingest, IngestMode::Direct);
-        assert_eq!(
-            config.timeouts.of(TimeoutClass::Quick),
-            Duration::from_secs(3)
-        );
-        assert_eq!(
-            config.timeouts.of(TimeoutClass::Storage),
-            Duration::from_secs(40)
-        );
-        assert_eq!(
-            config.timeouts.of(TimeoutClass::Network),
-            Duration::from_secs(150)
-        );
-        assert_eq!(
-            config.timeouts.of(TimeoutClass::Scan),
-            Duration::from_secs(200)
-        );
+        assert_eq!(config.timeouts.quick(), Duration::from_secs(3));
+        assert_eq!(config.timeouts.storage(), Duration::from_secs(40));
+        assert_eq!(config.timeouts.network(), Duration::from_secs(150));
+        assert_eq!(config.timeouts.scan(), Duration::from_secs(200));
         assert_eq!(config.health.poll_interval(), Duration::from_secs(30));
         assert_eq!(config.health.sweep_interval(), Duration::from_secs(120));
         assert_eq!(config.health.multipart_timeout(), Duration::from_secs(900));
@@ -1676,13 +1069,13 @@ whatsapp = ["(unclosed"]
 
         let slot03 = Path::new("/dev/modempool/slot03");
         let port = config.port_override(slot03).unwrap();
-        assert_eq!(port.personality, Some(Personality::QuectelEc2x));
+        assert_eq!(port.personality, Some(ModemModel::QuectelEc2x));
         assert_eq!(port.reset_command.as_deref(), Some("AT+CFUN=1,1"));
         assert_eq!(config.ingest_for(slot03), IngestMode::Store);
         let slot04 = Path::new("/dev/modempool/slot04");
         assert_eq!(
             config.port_override(slot04).unwrap().personality,
-            Some(Personality::SimcomSim800)
+            Some(ModemModel::SimcomSim800)
         );
         assert_eq!(config.ingest_for(slot04), IngestMode::Direct);
         assert_eq!(
@@ -1714,191 +1107,6 @@ whatsapp = ["(unclosed"]
         assert_eq!(
             config.metrics.listen,
             Some(SocketAddr::from(([127, 0, 0, 1], 9600)))
-        );
-    }
-
-    #[test]
-    fn ussd_codes_configured_first_then_built_in() {
-        let config = parse(FULL).unwrap();
-        assert_eq!(config.ussd_code("250", "01"), Some("*111*0887#"));
-        assert_eq!(config.ussd_code("250", "20"), Some("*201#"));
-        assert_eq!(config.ussd_code("250", "99"), Some("*110*10#"));
-        assert_eq!(config.ussd_code("250", "02"), Some("*205#"));
-        assert_eq!(config.ussd_code("262", "01"), None);
-
-        let config = parse("[ussd]\n\"250-99\" = \"*999#\"\n").unwrap();
-        assert_eq!(config.ussd_code("250", "99"), Some("*999#"));
-    }
-
-    #[test]
-    fn power_cycle_placeholders() {
-        let config = parse(
-            "[recovery]\npower_cycle_command = [\"/usr/local/bin/cycle\", \"--tty={port}\"]\n",
-        )
-        .unwrap();
-        assert_eq!(
-            config
-                .recovery
-                .power_cycle_argv(Path::new("/dev/modempool/slot01"), None),
-            Some(vec![
-                "/usr/local/bin/cycle".to_owned(),
-                "--tty=/dev/modempool/slot01".to_owned()
-            ])
-        );
-        assert_eq!(
-            Config::default()
-                .recovery
-                .power_cycle_argv(Path::new("/dev/x"), Some("1-1")),
-            None
-        );
-    }
-
-    #[test]
-    fn each_bad_value_names_its_key() {
-        let cases: &[(&str, &str)] = &[
-            ("rack = \"rack one\"", "rack: 'rack one' is not a rack id"),
-            (&format!("rack = \"{}\"", "r".repeat(33)), "rack: "),
-            ("database = \"\"", "database: an empty path"),
-            (
-                "[ports]\nbaud = 12345",
-                "ports.baud: 12345 is not a standard baud rate",
-            ),
-            ("[ports]\nglobs = []", "ports.globs: no glob"),
-            (
-                "[ports]\nglobs = [\"/dev/ok*\", \"/dev/[bad\"]",
-                "ports.globs[1]: '/dev/[bad' is not a valid glob",
-            ),
-            (
-                "[ports]\nscan_interval_secs = 0",
-                "ports.scan_interval_secs: 0 is not between 1 and 3600 s",
-            ),
-            (
-                "[ports]\nscan_interval_secs = 86400",
-                "ports.scan_interval_secs: 86400 is not between",
-            ),
-            (
-                "[timeouts]\nquick_ms = 0",
-                "timeouts.quick_ms: 0 is not between 100 and 600000 ms",
-            ),
-            (
-                "[timeouts]\nstorage_ms = 50",
-                "timeouts.storage_ms: 50 is not",
-            ),
-            (
-                "[timeouts]\nnetwork_ms = 600001",
-                "timeouts.network_ms: 600001 is not",
-            ),
-            ("[timeouts]\nscan_ms = 0", "timeouts.scan_ms: 0 is not"),
-            (
-                "[health]\npoll_interval_secs = 0",
-                "health.poll_interval_secs: 0 is not",
-            ),
-            (
-                "[health]\nsweep_interval_secs = 0",
-                "health.sweep_interval_secs: 0 is not",
-            ),
-            (
-                "[health]\nmultipart_timeout_secs = 100000",
-                "health.multipart_timeout_secs: 100000 is not",
-            ),
-            (
-                "[recovery]\nbackoff_initial_ms = 0",
-                "recovery.backoff_initial_ms: 0 is not",
-            ),
-            (
-                "[recovery]\nbackoff_max_secs = 0",
-                "recovery.backoff_max_secs: 0 is not",
-            ),
-            (
-                "[recovery]\nbackoff_initial_ms = 5000\nbackoff_max_secs = 2",
-                "recovery.backoff_max_secs: 2 s is shorter than recovery.backoff_initial_ms (5000 ms)",
-            ),
-            (
-                "[recovery]\npower_cycle_command = []",
-                "recovery.power_cycle_command: an empty command",
-            ),
-            (
-                "[recovery]\npower_cycle_command = [\"\"]",
-                "recovery.power_cycle_command[0]: the program name is empty",
-            ),
-            (
-                "[recovery]\npower_cycle_command = [\"x\", \"{tty}\"]",
-                "recovery.power_cycle_command[1]: unknown placeholder {tty}",
-            ),
-            ("[[port]]\npath = \"\"", "port[0].path: an empty path"),
-            (
-                "[[port]]\npath = \"/dev/a\"\n[[port]]\npath = \"/dev/a\"",
-                "port[1].path: '/dev/a' is already configured by port[0]",
-            ),
-            (
-                "[[port]]\npath = \"/dev/a\"\nreset_command = \"CFUN=1,1\"",
-                "port[0].reset_command: 'CFUN=1,1' is not one AT command",
-            ),
-            (
-                "[[port]]\npath = \"/dev/a\"\nreset_command = \"AT+CFUN=1,1\\r\\nATZ\"",
-                "port[0].reset_command: ",
-            ),
-            (
-                "[pins]\n\"8949x\" = \"1234\"",
-                "pins.\"8949x\": an ICCID is 18 to 22 digits",
-            ),
-            (
-                "[pins]\n\"89490200001234567890\" = \"12\"",
-                "pins.\"89490200001234567890\": a PIN is 4 to 8 digits",
-            ),
-            (
-                "[pins]\n\"89490200001234567890\" = \"12a4\"",
-                "a PIN is 4 to 8 digits",
-            ),
-            (
-                "[ussd]\n\"25001\" = \"*100#\"",
-                "ussd.\"25001\": the key is \"MCC-MNC\"",
-            ),
-            (
-                "[ussd]\n\"250-1\" = \"*100#\"",
-                "ussd.\"250-1\": the key is",
-            ),
-            (
-                "[ussd]\n\"250-01\" = \"*100# \"",
-                "ussd.\"250-01\": '*100# ' is not a USSD code",
-            ),
-            (
-                "[ussd]\n\"250-01\" = \"\"",
-                "ussd.\"250-01\": '' is not a USSD code",
-            ),
-            (
-                "[numbers]\n\"89490200001234567890\" = \"015112345678\"",
-                "numbers.\"89490200001234567890\": '015112345678' is not E.164: it must start with '+'",
-            ),
-            (
-                "[numbers]\n\"89490200001234567890\" = \"+7916123\"",
-                "numbers.\"89490200001234567890\": '+7916123' is not a valid phone number",
-            ),
-            (
-                "[numbers]\n\"1234\" = \"+79161234567\"",
-                "numbers.\"1234\": an ICCID is 18 to 22 digits",
-            ),
-            (
-                "[numbers]\n\"89490200001234567890\" = \"+79161234567\"\n\"89490200001234567891\" = \"+7 916 123 45 67\"",
-                "numbers.\"89490200001234567891\": +79161234567 is also the number of ICCID 89490200001234567890",
-            ),
-        ];
-        for (text, expected) in cases {
-            let message = problem(text);
-            assert!(message.starts_with("test.toml:"), "{message}");
-            assert!(
-                message.contains(expected),
-                "{text:?}\n→ {message}\n  wanted {expected:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_pin_is_never_echoed() {
-        let message = problem("[pins]\n\"89490200001234567890\" = \"123\"");
-        assert!(
-            !message.contains("\"123\"") && !message.contains("'123'"),
-            "{message}"
         );
     }
 
@@ -2104,50 +1312,6 @@ whatsapp = ["(unclosed"]
     }
 
     #[test]
-    fn database_path_resolution() {
-        let explicit = Path::new("/srv/pool.db");
-        assert_eq!(
-            resolve_database_path(Some(explicit), Some(OsStr::new("/var/lib/modempool"))),
-            PathBuf::from("/srv/pool.db")
-        );
-        assert_eq!(
-            resolve_database_path(None, Some(OsStr::new("/var/lib/modempool"))),
-            PathBuf::from("/var/lib/modempool/modempool.db")
-        );
-        assert_eq!(
-            resolve_database_path(None, Some(OsStr::new("/var/lib/a:/var/lib/b"))),
-            PathBuf::from("/var/lib/a/modempool.db")
-        );
-        assert_eq!(
-            resolve_database_path(None, Some(OsStr::new(""))),
-            PathBuf::from("./modempool.db")
-        );
-        assert_eq!(
-            resolve_database_path(None, None),
-            PathBuf::from("./modempool.db")
-        );
-    }
-
-    #[test]
-    fn rack_id_from_the_host_name() {
-        assert_eq!(rack_id_from_host_name(Some("rack7")), "rack7");
-        assert_eq!(
-            rack_id_from_host_name(Some("rack7.dc1.example.com\n")),
-            "rack7"
-        );
-        assert_eq!(rack_id_from_host_name(Some("pool box")), "pool-box");
-        assert_eq!(
-            rack_id_from_host_name(Some(&"a".repeat(40))),
-            "a".repeat(32)
-        );
-        assert_eq!(rack_id_from_host_name(Some("")), "rack");
-        assert_eq!(rack_id_from_host_name(Some("ÿÿ")), "rack");
-        assert_eq!(rack_id_from_host_name(None), "rack");
-        // Whatever the host is called, the id passes the rack id check.
-        assert!(check_rack_id(&Config::default().rack_id()).is_ok());
-    }
-
-    #[test]
     fn key_paths_quote_data_keys() {
         let path = KeyPath::key("pins").then("8949x");
         assert_eq!(path.to_string(), "pins.\"8949x\"");
@@ -2156,6 +1320,50 @@ whatsapp = ["(unclosed"]
             "port[2].path"
         );
         assert_eq!(KeyPath::key("a b").to_string(), "\"a b\"");
+    }
+
+    /// The files of this module, recursively, with their text.
+    fn module_files(directory: &Path, files: &mut Vec<(PathBuf, String)>) {
+        for entry in std::fs::read_dir(directory).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                module_files(&path, files);
+            } else if path.extension().is_some_and(|extension| extension == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                files.push((path, text));
+            }
+        }
+    }
+
+    #[test]
+    fn the_config_module_uses_nothing_else_of_the_crate() {
+        // This module is a leaf: the rest of the crate reads the configuration, never the
+        // other way round, so that config can be loaded and checked (check-config, tests)
+        // without the daemon. Other modules convert config values into their own types.
+        let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/config");
+        let mut files = Vec::new();
+        module_files(&directory, &mut files);
+        assert!(files.len() > 5, "{files:?}");
+        // Spelt in two pieces so that this test's own text does not match.
+        let needle = concat!("crate", "::");
+        let mut offenders = Vec::new();
+        for (path, text) in &files {
+            for (number, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") {
+                    continue;
+                }
+                let outside = code.match_indices(needle).any(|(at, _)| {
+                    !code[at + needle.len()..].starts_with("config")
+                        || code[at + needle.len() + "config".len()..]
+                            .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                });
+                if outside {
+                    offenders.push(format!("{}:{}: {code}", path.display(), number + 1));
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "{}", offenders.join("\n"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `[partner_api]`: the HTTP API SMS aggregators call (see [`crate::partner`]): where it
+//! `[partner_api]`: the HTTP API SMS aggregators call (served by the partner module): where it
 //! listens, the partners with their hashed keys and prices, the rental terms and the rate
 //! limit.
 
@@ -208,8 +208,8 @@ pub(super) fn partner_problems(
             ),
         );
     }
-    if let Err(error) = crate::pool::service_name(&partner.default_service) {
-        problem(key.then("default_service"), error.to_string());
+    if let Err(reason) = super::service_name(&partner.default_service) {
+        problem(key.then("default_service"), reason);
     }
     if partner.currency.len() != 3 || !partner.currency.bytes().all(|b| b.is_ascii_uppercase()) {
         problem(

@@ -1,4 +1,4 @@
-//! `[web]`: the rack page for technicians (see [`crate::web`] for what it shows and who may
+//! `[web]`: the rack page for technicians (the web module says what it shows and who may
 //! see it).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

@@ -15,4 +15,4 @@ pub mod ussd;
 
 pub use mcc::{country_of_imsi, country_of_mcc};
 pub use number::{NumberError, normalise};
-pub use ussd::{default_number_query_code, number_in_ussd_answer};
+pub use ussd::{default_number_query_code, number_in_ussd_answer, number_query_code};

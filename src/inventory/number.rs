@@ -8,50 +8,15 @@
 //!
 //! Parsing and validity come from the `phonenumber` crate (the libphonenumber metadata):
 //! only numbers that are valid in their country's numbering plan are accepted, so a
-//! balance, a date or a truncated number is refused rather than stored.
+//! balance, a date or a truncated number is refused rather than stored. The shape a written
+//! number may have and its international reading are the configuration's (it checks
+//! `[numbers]` with them when the file is loaded); this module adds the national readings.
 
+use phonenumber::PhoneNumber;
 use phonenumber::country::Id;
-use phonenumber::{Mode, PhoneNumber};
 
-/// Why a text is not a phone number we can store.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NumberError {
-    /// Characters other than digits, one leading '+' and the usual separators (space, '-',
-    /// '.', '/', parentheses), or no digits at all.
-    #[error("'{input}' is not a phone number: {reason}")]
-    Malformed {
-        /// The text as given.
-        input: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// The country hint is not an ISO 3166 alpha-2 code the numbering metadata knows.
-    #[error("'{country}' is not a country code with a known numbering plan")]
-    UnknownCountry {
-        /// The hint as given.
-        country: String,
-    },
-    /// Well formed, but not a valid number of any numbering plan it could belong to.
-    #[error("'{input}' is not a valid phone number{}", country_suffix(country.as_deref()))]
-    Invalid {
-        /// The text as given.
-        input: String,
-        /// The country it was read in, if one was given.
-        country: Option<String>,
-    },
-}
-
-fn country_suffix(country: Option<&str>) -> String {
-    country.map(|c| format!(" in {c}")).unwrap_or_default()
-}
-
-/// The most digits a written number can carry: 15 for E.164 itself plus an international
-/// prefix (`00`, `011`, `810`) in front.
-const MAX_DIGITS: usize = 18;
-
-/// The fewest digits of a number worth parsing: shorter strings are service codes, balances
-/// or parts of dates, never a SIM's number.
-const MIN_DIGITS: usize = 6;
+pub use crate::config::NumberError;
+use crate::config::e164::{e164, international, is_valid, strip};
 
 /// `raw` as E.164 with a leading '+', e.g. `+4915112345678`.
 ///
@@ -167,66 +132,6 @@ fn region_of(country: &str) -> Result<Id, NumberError> {
         return Err(unknown());
     }
     Ok(id)
-}
-
-/// Splits a written number into "had a leading '+'" and its digits, refusing anything that
-/// is not a number written by a person or a modem.
-///
-/// Why by hand: the parser is handed only `+?[0-9]{6,18}`, a shape it is known to handle,
-/// never free text (it reads letters as vanity digits and "ext." as extensions, neither of
-/// which a SIM's number has).
-fn strip(raw: &str) -> Result<(bool, String), NumberError> {
-    let malformed = |reason| NumberError::Malformed {
-        input: raw.to_owned(),
-        reason,
-    };
-    let text = raw.trim();
-    let (plus, body) = match text.strip_prefix('+') {
-        // `+49 (0)151 ...`: the "(0)" is the trunk prefix, shown for national dialling only.
-        Some(rest) => (true, rest.replacen("(0)", "", 1)),
-        None => (false, text.to_owned()),
-    };
-    let mut digits = String::with_capacity(body.len());
-    for c in body.chars() {
-        match c {
-            '0'..='9' => digits.push(c),
-            ' ' | '\u{a0}' | '\t' | '-' | '.' | '/' | '(' | ')' => {}
-            '+' => return Err(malformed("'+' anywhere but at the start")),
-            _ => return Err(malformed("characters other than digits and separators")),
-        }
-    }
-    if digits.len() < MIN_DIGITS {
-        return Err(malformed("too few digits"));
-    }
-    if digits.len() > MAX_DIGITS {
-        return Err(malformed("too many digits"));
-    }
-    Ok((plus, digits))
-}
-
-/// Parses `text` (`+digits`, or digits with a region) and keeps it only if valid.
-fn parse_valid(region: Option<Id>, text: &str) -> Option<PhoneNumber> {
-    phonenumber::parse(region, text).ok().filter(is_valid)
-}
-
-/// Valid in its numbering plan, without an extension, and within E.164's 15 digits (the
-/// metadata allows longer German numbers than E.164 does).
-fn is_valid(number: &PhoneNumber) -> bool {
-    number.extension().is_none() && number.is_valid() && e164(number).len() <= 16
-}
-
-/// `digits` read as an E.164 number without its '+'.
-///
-/// Known limit of `phonenumber` 0.3.10: it strips a trunk prefix even after the country
-/// code, so Russian numbers whose significant number starts with 8 (`+7 800`, `+7 812`)
-/// come out invalid and are refused. No mobile number is affected (Russian mobiles start
-/// with 9).
-fn international(digits: &str) -> Option<PhoneNumber> {
-    parse_valid(None, &format!("+{digits}"))
-}
-
-fn e164(number: &PhoneNumber) -> String {
-    number.format().mode(Mode::E164).to_string()
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! character set (GSM 7-bit or UCS2 hex) is the port task's business; this module gets text.
 
 use super::number::normalise_subscriber;
+use crate::config::Config;
 
 /// Number-query USSD codes of operators that have one, keyed by `"MCC-MNC"` as the IMSI
 /// carries them, sorted by key.
@@ -37,6 +38,18 @@ pub fn default_number_query_code(mcc: &str, mnc: &str) -> Option<&'static str> {
                 .is_some_and(|(key_mcc, key_mnc)| key_mcc == mcc && key_mnc == mnc)
         })
         .map(|&(_, code)| code)
+}
+
+/// The number-query USSD code of operator `mcc`-`mnc` (MNC as the IMSI carries it): the
+/// one `config`'s `[ussd]` gives, else the built-in one ([`default_number_query_code`]),
+/// else `None`.
+///
+/// Why the file first: it adds codes for operators this project does not know and
+/// corrects the built-in ones when an operator changes its code.
+pub fn number_query_code<'a>(config: &'a Config, mcc: &str, mnc: &str) -> Option<&'a str> {
+    config
+        .configured_ussd_code(mcc, mnc)
+        .or_else(|| default_number_query_code(mcc, mnc))
 }
 
 /// Most digit groups one run of text may have before it is not taken for a number: keeps
@@ -153,6 +166,24 @@ mod tests {
 
     use super::*;
     use crate::simulator::identity::{OPERATORS, SimIdentity};
+
+    #[test]
+    fn ussd_codes_configured_first_then_built_in() {
+        let config = Config::from_toml_str(
+            "[ussd]\n\"250-01\" = \"*111*0887#\"\n\"250-20\" = \"*201#\"\n",
+            "test.toml",
+        )
+        .unwrap();
+        assert_eq!(number_query_code(&config, "250", "01"), Some("*111*0887#"));
+        assert_eq!(number_query_code(&config, "250", "20"), Some("*201#"));
+        assert_eq!(number_query_code(&config, "250", "99"), Some("*110*10#"));
+        assert_eq!(number_query_code(&config, "250", "02"), Some("*205#"));
+        assert_eq!(number_query_code(&config, "262", "01"), None);
+
+        let config =
+            Config::from_toml_str("[ussd]\n\"250-99\" = \"*999#\"\n", "test.toml").unwrap();
+        assert_eq!(number_query_code(&config, "250", "99"), Some("*999#"));
+    }
 
     #[test]
     fn answers_in_several_languages_and_formats() {

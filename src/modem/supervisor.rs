@@ -14,7 +14,9 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::at::runner::Timeouts;
 use crate::config::Config;
+use crate::inventory;
 use crate::pool::{Pool, PortStatus};
 
 use super::discovery::{self, PathChange};
@@ -48,7 +50,7 @@ impl DaemonOptions {
             let defaults = PortSettings::default();
             PortSettings {
                 baud: config.ports.baud,
-                timeouts: config.timeouts.runner_timeouts(),
+                timeouts: Timeouts::from(&config.timeouts),
                 ingest: config.ingest_for(path),
                 reset_command: config
                     .port_override(path)
@@ -69,7 +71,7 @@ impl DaemonOptions {
             pins: config.pins.clone().into_iter().collect(),
             numbers: config.numbers.clone().into_iter().collect(),
             ussd_code: Some(Arc::new(move |mcc: &str, mnc: &str| {
-                ussd_config.ussd_code(mcc, mnc).map(str::to_owned)
+                inventory::number_query_code(&ussd_config, mcc, mnc).map(str::to_owned)
             })),
             ..SimDirectory::default()
         };

@@ -50,9 +50,8 @@ pub const MAX_RERENT_CHECKS: usize = 100;
 /// asks for minutes.
 pub const MIN_LEASE: Duration = Duration::from_secs(1);
 
-/// Longest idempotency key and service name, in bytes.
+/// Longest idempotency key, in bytes. (The longest service name is the configuration's.)
 const MAX_KEY_LENGTH: usize = 128;
-const MAX_SERVICE_LENGTH: usize = 64;
 
 /// Why a pool request was not done. Each maps to one gRPC status code (in the API), and
 /// its text says what is wrong in words a backend developer can act on.
@@ -212,7 +211,7 @@ impl Pool {
                 store,
                 board: Board::default(),
                 rack: rack.to_owned(),
-                rules: config.rules(),
+                rules: PoolRules::from(&config),
                 config,
                 codes,
                 expiry: Arc::new(Notify::new()),
@@ -637,18 +636,10 @@ fn changed(change: Change<AllocationRow>, id: &str) -> Result<AllocationRow, Poo
 }
 
 /// A service name, trimmed and lower-cased: 1 to 64 characters, no control characters.
+/// The rule is the configuration's ([`crate::config::service_name`]), which checks
+/// `partner_api.default_service` with it; a bad name is the caller's mistake here.
 pub fn service_name(service: &str) -> Result<String, PoolError> {
-    let service = service.trim().to_lowercase();
-    if service.is_empty()
-        || service.len() > MAX_SERVICE_LENGTH
-        || service.chars().any(char::is_control)
-    {
-        return Err(PoolError::InvalidArgument(format!(
-            "service: 1 to {MAX_SERVICE_LENGTH} characters, no control characters (got '{}')",
-            service.escape_debug()
-        )));
-    }
-    Ok(service)
+    crate::config::service_name(service).map_err(PoolError::InvalidArgument)
 }
 
 /// An optional ISO 3166-1 alpha-2 code, upper-cased.

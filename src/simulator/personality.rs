@@ -14,10 +14,14 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::config::{ModemModel, UnknownModemModel};
+
 /// A modem model to imitate.
 ///
 /// Names (for `FromStr`/`Display`, the CLI and the control endpoint): `generic`,
-/// `quectel-ec25`, `sim800`, `sim7600`, `huawei-e3372`, `huawei-e173`.
+/// `quectel-ec25`, `sim800`, `sim7600`, `huawei-e3372`, `huawei-e173`. They are the config
+/// file's model names ([`ModemModel`]), defined there once; a personality converts from and
+/// to its model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Personality {
     /// A plain TS 27.007 / 27.005 modem with no vendor extension: the baseline every dialect
@@ -52,16 +56,9 @@ impl Personality {
         Personality::ALL[index as usize % Personality::ALL.len()]
     }
 
-    /// The name used on the command line and in `list`.
+    /// The name used on the command line and in `list`: its model's.
     pub fn name(self) -> &'static str {
-        match self {
-            Personality::Generic => "generic",
-            Personality::QuectelEc2x => "quectel-ec25",
-            Personality::SimcomSim800 => "sim800",
-            Personality::SimcomSim7600 => "sim7600",
-            Personality::HuaweiE3372 => "huawei-e3372",
-            Personality::HuaweiE173 => "huawei-e173",
-        }
+        ModemModel::from(self).name()
     }
 
     /// The model's data and quirks.
@@ -83,22 +80,44 @@ impl fmt::Display for Personality {
     }
 }
 
-/// A personality name that is none of the known ones.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown modem personality '{0}' (known: generic, quectel-ec25, sim800, sim7600, huawei-e3372, huawei-e173)"
-)]
-pub struct UnknownPersonality(pub String);
+/// A personality name that is none of the known ones: the config's unknown model name,
+/// whose message lists the known ones.
+pub type UnknownPersonality = UnknownModemModel;
 
 impl FromStr for Personality {
     type Err = UnknownPersonality;
 
     /// Reads a name as [`Personality::name`] writes it, ignoring case.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Personality::ALL
-            .into_iter()
-            .find(|personality| personality.name().eq_ignore_ascii_case(text.trim()))
-            .ok_or_else(|| UnknownPersonality(text.to_owned()))
+        text.parse::<ModemModel>().map(Personality::from)
+    }
+}
+
+impl From<ModemModel> for Personality {
+    /// The personality that imitates `model` (e.g. a `[[port]]`'s `personality`).
+    fn from(model: ModemModel) -> Self {
+        match model {
+            ModemModel::Generic => Personality::Generic,
+            ModemModel::QuectelEc2x => Personality::QuectelEc2x,
+            ModemModel::SimcomSim800 => Personality::SimcomSim800,
+            ModemModel::SimcomSim7600 => Personality::SimcomSim7600,
+            ModemModel::HuaweiE3372 => Personality::HuaweiE3372,
+            ModemModel::HuaweiE173 => Personality::HuaweiE173,
+        }
+    }
+}
+
+impl From<Personality> for ModemModel {
+    /// The model `personality` imitates, which gives it its name.
+    fn from(personality: Personality) -> Self {
+        match personality {
+            Personality::Generic => ModemModel::Generic,
+            Personality::QuectelEc2x => ModemModel::QuectelEc2x,
+            Personality::SimcomSim800 => ModemModel::SimcomSim800,
+            Personality::SimcomSim7600 => ModemModel::SimcomSim7600,
+            Personality::HuaweiE3372 => ModemModel::HuaweiE3372,
+            Personality::HuaweiE173 => ModemModel::HuaweiE173,
+        }
     }
 }
 
@@ -668,6 +687,10 @@ mod tests {
         );
         let error = "nokia".parse::<Personality>().unwrap_err();
         assert!(error.to_string().contains("'nokia'"));
+        // Every model of the config file has a personality, and back.
+        for model in ModemModel::ALL {
+            assert_eq!(ModemModel::from(Personality::from(model)), model);
+        }
     }
 
     #[test]
