@@ -36,7 +36,6 @@ use super::command::{Command, ResponseError, ResponseLine, TimeoutClass, name_of
 use super::digest::{Digester, Event, FinalResult, GarbageReason};
 use super::error_codes::{CmeError, CmsError};
 use super::urc::{Urc, UrcError, parse_pdu_urc, parse_urc};
-use crate::config::TimeoutsConfig;
 
 /// The Ctrl-Z that ends the PDU after a `> ` prompt (TS 27.005 §3.5.1).
 const CTRL_Z: u8 = 0x1a;
@@ -94,18 +93,6 @@ impl Default for Timeouts {
             storage: TimeoutClass::Storage.duration(),
             network: TimeoutClass::Network.duration(),
             scan: TimeoutClass::Scan.duration(),
-        }
-    }
-}
-
-impl From<&TimeoutsConfig> for Timeouts {
-    /// The `[timeouts]` of the config file, one value per class.
-    fn from(config: &TimeoutsConfig) -> Self {
-        Timeouts {
-            quick: config.quick(),
-            storage: config.storage(),
-            network: config.network(),
-            scan: config.scan(),
         }
     }
 }
@@ -764,26 +751,6 @@ mod tests {
     };
     use crate::at::urc::SimStatus;
     use tokio::io::DuplexStream;
-
-    #[test]
-    fn the_config_file_defaults_are_the_runner_defaults() {
-        // `[timeouts]` states its defaults in milliseconds; they are the classes' own.
-        assert_eq!(
-            Timeouts::from(&TimeoutsConfig::default()),
-            Timeouts::default()
-        );
-        let config = TimeoutsConfig {
-            quick_ms: 3000,
-            storage_ms: 40_000,
-            network_ms: 150_000,
-            scan_ms: 200_000,
-        };
-        let timeouts = Timeouts::from(&config);
-        assert_eq!(timeouts.of(TimeoutClass::Quick), Duration::from_secs(3));
-        assert_eq!(timeouts.of(TimeoutClass::Storage), Duration::from_secs(40));
-        assert_eq!(timeouts.of(TimeoutClass::Network), Duration::from_secs(150));
-        assert_eq!(timeouts.of(TimeoutClass::Scan), Duration::from_secs(200));
-    }
 
     /// The modem's side of the stream in a test: reads what the runner writes, writes what a
     /// modem would.

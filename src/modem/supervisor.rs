@@ -15,7 +15,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::at::runner::Timeouts;
-use crate::config::Config;
+use crate::config::{Config, TimeoutsConfig};
 use crate::inventory;
 use crate::pool::{Pool, PortStatus};
 
@@ -50,7 +50,7 @@ impl DaemonOptions {
             let defaults = PortSettings::default();
             PortSettings {
                 baud: config.ports.baud,
-                timeouts: Timeouts::from(&config.timeouts),
+                timeouts: runner_timeouts(&config.timeouts),
                 ingest: config.ingest_for(path),
                 reset_command: config
                     .port_override(path)
@@ -83,6 +83,16 @@ impl DaemonOptions {
             multipart_timeout: config.health.multipart_timeout(),
             retry_pins: Vec::new(),
         }
+    }
+}
+
+/// The `[timeouts]` of the config file in the form the AT command runner takes.
+pub fn runner_timeouts(config: &TimeoutsConfig) -> Timeouts {
+    Timeouts {
+        quick: config.quick(),
+        storage: config.storage(),
+        network: config.network(),
+        scan: config.scan(),
     }
 }
 
@@ -224,5 +234,31 @@ impl Supervisor {
         );
         self.tasks.insert(path.to_owned(), task);
         self.pool.board().register(path, handle);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::at::command::TimeoutClass;
+
+    #[test]
+    fn the_config_file_defaults_are_the_runner_defaults() {
+        // `[timeouts]` states its defaults in milliseconds; they are the classes' own.
+        assert_eq!(
+            runner_timeouts(&TimeoutsConfig::default()),
+            Timeouts::default()
+        );
+        let config = TimeoutsConfig {
+            quick_ms: 3000,
+            storage_ms: 40_000,
+            network_ms: 150_000,
+            scan_ms: 200_000,
+        };
+        let timeouts = runner_timeouts(&config);
+        assert_eq!(timeouts.of(TimeoutClass::Quick), Duration::from_secs(3));
+        assert_eq!(timeouts.of(TimeoutClass::Storage), Duration::from_secs(40));
+        assert_eq!(timeouts.of(TimeoutClass::Network), Duration::from_secs(150));
+        assert_eq!(timeouts.of(TimeoutClass::Scan), Duration::from_secs(200));
     }
 }

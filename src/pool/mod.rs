@@ -78,6 +78,17 @@ pub enum PoolError {
     Store(#[from] StoreError),
 }
 
+/// The rules `[pool]` sets, as the store applies them; the idempotency window is not
+/// configurable and keeps its default.
+fn rules_of(pool: &PoolConfig) -> PoolRules {
+    PoolRules {
+        min_health: i64::from(pool.min_health),
+        bad_number_penalty: i64::from(pool.bad_number_penalty),
+        cooldown: pool.cooldown(),
+        ..PoolRules::default()
+    }
+}
+
 /// Why the pool could not open.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -211,7 +222,7 @@ impl Pool {
                 store,
                 board: Board::default(),
                 rack: rack.to_owned(),
-                rules: PoolRules::from(&config),
+                rules: rules_of(&config),
                 config,
                 codes,
                 expiry: Arc::new(Notify::new()),

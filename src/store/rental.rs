@@ -7,7 +7,6 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::model::MessageRow;
-use crate::config::PoolConfig;
 
 /// Where an allocation is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -132,19 +131,6 @@ impl Default for PoolRules {
             bad_number_penalty: 25,
             cooldown: Duration::from_secs(30),
             idempotency_window: Duration::from_secs(24 * 3600),
-        }
-    }
-}
-
-impl From<&PoolConfig> for PoolRules {
-    /// The rules `[pool]` sets; the idempotency window is not configurable and keeps its
-    /// default.
-    fn from(pool: &PoolConfig) -> Self {
-        PoolRules {
-            min_health: i64::from(pool.min_health),
-            bad_number_penalty: i64::from(pool.bad_number_penalty),
-            cooldown: pool.cooldown(),
-            ..PoolRules::default()
         }
     }
 }
