@@ -10,13 +10,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use modempool::at::runner::Timeouts;
-use modempool::config::IngestMode;
-use modempool::modem::supervisor::{Daemon, DaemonOptions};
+use modempool::config::{IngestMode, PoolConfig};
+use modempool::modem::{Daemon, DaemonOptions};
 use modempool::modem::{PortSettings, PortState, SimDirectory};
+use modempool::pool::{MessageFilter, NumberSource, Pool};
 use modempool::simulator::host::{PersonalityChoice, Rack, RackConfig, RackFault};
 use modempool::simulator::modem::Fault;
 use modempool::simulator::sms::IncomingSms;
-use modempool::store::{MessageFilter, NumberSource};
 
 /// Generous for a debug build on a loaded two-core machine.
 const BOUND: Duration = Duration::from_secs(120);
@@ -78,7 +78,7 @@ impl Bench {
             port_settings: Arc::new(move |_: &Path| settings(ingest)),
             ..options(dir.path())
         };
-        let daemon = Daemon::start(options).await.unwrap();
+        let daemon = start_daemon(dir.path(), options).await;
         Bench {
             _dir: dir,
             rack,
@@ -115,8 +115,8 @@ impl Bench {
         let mut by_sim: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for message in self
             .daemon
-            .store()
-            .messages(MessageFilter {
+            .pool()
+            .stored_messages(MessageFilter {
                 limit: MessageFilter::MAX_LIMIT,
                 ..MessageFilter::default()
             })
@@ -153,12 +153,27 @@ impl Bench {
     }
 }
 
-/// The daemon's options for a rack linked in `dir/links`, database in `dir`.
+/// Opens the pool over `dir/modempool.db` and starts the daemon's ports on it.
+async fn start_daemon(dir: &Path, options: DaemonOptions) -> Daemon {
+    let pool = Pool::open(&dir.join("modempool.db"), "test", PoolConfig::default())
+        .await
+        .unwrap();
+    Daemon::start(options, pool).await
+}
+
+/// Stops the daemon's ports, then closes its pool (so that the next start may open the
+/// same file).
+async fn stop_daemon(daemon: Daemon) {
+    let pool = daemon.pool().clone();
+    daemon.stop(BOUND).await;
+    pool.close().await;
+}
+
+/// The daemon's options for a rack linked in `dir/links`.
 fn options(dir: &Path) -> DaemonOptions {
     DaemonOptions {
         globs: vec![format!("{}/sim*", dir.join("links").display())],
         scan_interval: Duration::from_millis(500),
-        database: dir.join("modempool.db"),
         port_settings: Arc::new(|_: &Path| settings(IngestMode::Store)),
         directory: SimDirectory {
             ussd_code: Some(Arc::new(|mcc: &str, mnc: &str| {
@@ -180,7 +195,7 @@ async fn a_mixed_rack_of_32_is_inventoried_with_every_number() {
     let bench = Bench::start(32, PersonalityChoice::Mixed).await;
     bench.all_ready(32).await;
     let views = bench.rack.list().await.unwrap();
-    let sims = bench.daemon.store().sims().unwrap();
+    let sims = bench.daemon.pool().sims().unwrap();
     assert_eq!(sims.len(), 32);
     let mut by_ussd = 0;
     for view in &views {
@@ -210,7 +225,7 @@ async fn a_mixed_rack_of_32_is_inventoried_with_every_number() {
         by_ussd > 0,
         "the rack has SIMs whose number only USSD gives"
     );
-    bench.daemon.stop(BOUND).await;
+    stop_daemon(bench.daemon).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -230,21 +245,21 @@ async fn every_sms_is_stored_once_and_leaves_the_modem_only_after_its_commit() {
     }
     bench
         .until("6 messages stored", |bench| {
-            bench.daemon.store().message_count().unwrap() == 6
+            bench.daemon.pool().message_count().unwrap() == 6
         })
         .await;
     // Deleted from the modems once committed.
     bench.until_modems_empty().await;
     // A few sweeps later: still exactly six.
     tokio::time::sleep(Duration::from_secs(4)).await;
-    assert_eq!(bench.daemon.store().message_count().unwrap(), 6);
+    assert_eq!(bench.daemon.pool().message_count().unwrap(), 6);
     let texts = bench.texts();
     assert_eq!(texts.len(), 6);
     for texts in texts.values() {
         assert_eq!(texts.len(), 1);
         assert!(texts[0].ends_with("0000 is your code"), "{texts:?}");
     }
-    bench.daemon.stop(BOUND).await;
+    stop_daemon(bench.daemon).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -273,13 +288,13 @@ async fn multipart_out_of_order_is_joined_and_a_missing_part_is_delivered_after_
     bench.rack.send_sms(1, missing, 1).await.unwrap();
     bench
         .until("both messages delivered", |bench| {
-            bench.daemon.store().message_count().unwrap() == 2
+            bench.daemon.pool().message_count().unwrap() == 2
         })
         .await;
     let messages = bench
         .daemon
-        .store()
-        .messages(MessageFilter::default())
+        .pool()
+        .stored_messages(MessageFilter::default())
         .unwrap();
     let complete = messages
         .iter()
@@ -293,7 +308,7 @@ async fn multipart_out_of_order_is_joined_and_a_missing_part_is_delivered_after_
         .unwrap();
     assert!(partial.incomplete);
     assert_eq!(partial.parts_received, 2);
-    bench.daemon.stop(BOUND).await;
+    stop_daemon(bench.daemon).await;
 }
 
 /// One fault on port 0 at a time; ports 1 and 2 keep receiving; port 0 comes back.
@@ -377,7 +392,7 @@ async fn faults_on_one_port_do_not_disturb_the_others_and_nothing_is_lost() {
         let text = format!("after {name}");
         assert_eq!(all.iter().filter(|t| ***t == text).count(), 1, "{text}");
     }
-    bench.daemon.stop(BOUND).await;
+    stop_daemon(bench.daemon).await;
 }
 
 /// Direct delivery (+CSMS=1, +CMT, +CNMA after the commit) on every model: class 2 SMS
@@ -421,7 +436,7 @@ async fn direct_delivery_stores_each_sms_once_whatever_path_it_takes() {
         assert_eq!(all.iter().filter(|t| **t == text).count(), 1, "{text}");
     }
     assert_eq!(all.len(), expected.len(), "{all:?}");
-    bench.daemon.stop(BOUND).await;
+    stop_daemon(bench.daemon).await;
 }
 
 /// A burst larger than the SIM's storage: the modem refuses what does not fit, the network
@@ -439,7 +454,7 @@ async fn a_burst_larger_than_the_sim_storage_arrives_whole() {
     }
     bench
         .until("160 messages stored", |bench| {
-            bench.daemon.store().message_count().unwrap() >= 160
+            bench.daemon.pool().message_count().unwrap() >= 160
         })
         .await;
     let texts = bench.texts();
@@ -452,7 +467,7 @@ async fn a_burst_larger_than_the_sim_storage_arrives_whole() {
             "{text}"
         );
     }
-    bench.daemon.stop(BOUND).await;
+    stop_daemon(bench.daemon).await;
 }
 
 /// Waits until port `sim{port}` is in `state` with `detail` in its detail.
@@ -500,13 +515,13 @@ async fn a_wrong_pin_is_tried_once_even_across_restarts() {
         let mut options = options(dir.path());
         options.directory.pins = pins.into_iter().collect();
         options.retry_pins = retry;
-        Daemon::start(options)
+        start_daemon(dir.path(), options)
     };
     let wrong = vec![
         (good.clone(), "4321".to_owned()),
         (bad.clone(), "1111".to_owned()),
     ];
-    let daemon = start(wrong.clone(), Vec::new()).await.unwrap();
+    let daemon = start(wrong.clone(), Vec::new()).await;
     wait_for_port(&daemon, 0, PortState::Ready, "").await;
     wait_for_port(
         &daemon,
@@ -515,18 +530,18 @@ async fn a_wrong_pin_is_tried_once_even_across_restarts() {
         "refused the configured PIN",
     )
     .await;
-    daemon.stop(BOUND).await;
+    stop_daemon(daemon).await;
     // Restarted twice with the same wrong PIN: not tried again (had it been, the SIM would
     // now have had three wrong tries and be blocked behind its PUK).
     for _ in 0..2 {
-        let daemon = start(wrong.clone(), Vec::new()).await.unwrap();
+        let daemon = start(wrong.clone(), Vec::new()).await;
         wait_for_port(&daemon, 1, PortState::Degraded, "not trying it again").await;
-        daemon.stop(BOUND).await;
+        stop_daemon(daemon).await;
     }
     // The technician fixes the PIN and allows one more try: the SIM, tried wrong only once,
     // takes it.
     let fixed = vec![(good, "4321".to_owned()), (bad.clone(), "4321".to_owned())];
-    let daemon = start(fixed, vec![bad]).await.unwrap();
+    let daemon = start(fixed, vec![bad]).await;
     wait_for_port(&daemon, 1, PortState::Ready, "").await;
-    daemon.stop(BOUND).await;
+    stop_daemon(daemon).await;
 }
