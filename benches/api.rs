@@ -16,7 +16,7 @@
 //! not a test: the figures depend on the machine (and on this process sharing its cores
 //! with the daemon's).
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/daemon/common/mod.rs"]
 mod common;
 
 use std::collections::HashMap;

@@ -9,7 +9,7 @@
 //! A benchmark, not a test: the figures depend on the machine, and this process shares its
 //! cores with the daemon's.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/daemon/common/mod.rs"]
 mod common;
 
 use std::sync::Arc;

@@ -4,9 +4,7 @@
 //!
 //! Every wait is bounded; the gammu test says so when it skips because gammu is missing.
 
-mod common;
-
-use common::{Simulator, bounded, field, stdout};
+use crate::common::{Simulator, bounded, field, stdout};
 use std::path::PathBuf;
 use std::process::Command;
 

@@ -7,7 +7,7 @@ use modempool::cli::pdu::JsonReport;
 use modempool::pdu::{Message, Pdu};
 use serde_json::Value;
 
-const VECTORS: &str = include_str!("fixtures/pdu_vectors.jsonl");
+const VECTORS: &str = include_str!("../fixtures/pdu_vectors.jsonl");
 
 struct Vector {
     id: String,

@@ -8,14 +8,12 @@
 //! `python3` that has grpcio, grpcio-reflection and grpcio-health-checking; without either
 //! the test says `SKIPPED: ...` on stderr and passes, so `cargo test` runs anywhere.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{BOUND, Served};
+use crate::common::{BOUND, Served};
 use modempool::api::grpc::auth::hash_token;
 use modempool::proto::v1::ListStockRequest;
 use modempool::proto::v1::pool_client::PoolClient;

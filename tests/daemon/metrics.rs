@@ -6,8 +6,6 @@
 //! Scrapes are plain HTTP/1.1 on a `TcpStream`: what a Prometheus server sends, no client
 //! library. Every wait is for a condition, polled, and bounded.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -15,7 +13,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BOUND, Served, bounded, stdout};
+use crate::common::{BOUND, Served, bounded, stdout};
 
 /// One sample of the text format: name, labels, value.
 #[derive(Debug)]

@@ -4,8 +4,6 @@
 //! bound, `WATCHDOG=1` while it runs, a `STATUS=` summary, `STOPPING=1` on SIGTERM, then
 //! exit 0.
 
-mod common;
-
 use std::ffi::OsStr;
 use std::io::Write;
 use std::os::unix::net::UnixDatagram;
@@ -13,9 +11,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BOUND, Served};
+use crate::common;
+use crate::common::{BOUND, Served};
 
-const UNIT: &str = include_str!("../systemd/modempool.service");
+const UNIT: &str = include_str!("../../systemd/modempool.service");
 
 fn skipped(why: &str) {
     // Straight to the process's stderr: eprintln! is captured by the test harness.

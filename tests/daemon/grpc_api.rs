@@ -8,8 +8,6 @@
 //! (re-rent aside); idempotency; expiry without any call; auth failures; a watch resumed
 //! from its cursor misses nothing and repeats nothing; errors carry the right codes.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -19,7 +17,8 @@ use tonic::metadata::MetadataValue;
 use tonic::service::Interceptor;
 use tonic::transport::Channel;
 
-use common::{BOUND, field};
+use crate::common;
+use crate::common::{BOUND, field};
 use modempool::proto::v1 as pb;
 use pb::admin_client::AdminClient;
 use pb::pool_client::PoolClient;

@@ -5,14 +5,12 @@
 //! The simulator runs as its own process (`modempool simulate`) so that killing the daemon
 //! does not take the modems' storage with it, as on a real rack.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{BOUND, Simulator, bounded, field, stdout};
+use crate::common::{BOUND, Simulator, bounded, field, stdout};
 
 /// A `modempool serve` child.
 struct Daemon {

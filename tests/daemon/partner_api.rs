@@ -4,8 +4,6 @@
 //! openapi-spec-validator and jsonschema, installed by `.ci/run` in `target/test-venv`;
 //! without them that check says `SKIPPED: ...` on stderr).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,8 +11,9 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::http::{self, Answer};
-use common::{BOUND, Served, field};
+use crate::common;
+use crate::common::http::{self, Answer};
+use crate::common::{BOUND, Served, field};
 use modempool::api::grpc::auth::hash_token;
 use serde_json::{Value, json};
 

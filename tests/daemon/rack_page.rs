@@ -6,14 +6,12 @@
 //! with tokens configured, the data needs an admin token (401 without, 403 for a pool
 //! token, 200 by header or by the cookie `POST /login` sets), while the page itself loads.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BOUND, Served, bounded, field, http};
+use crate::common::{BOUND, Served, bounded, field, http};
 
 /// An answer as (status, its header lines, body).
 fn parts(answer: http::Answer) -> (u16, String, String) {

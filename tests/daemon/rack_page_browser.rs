@@ -10,8 +10,6 @@
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them); without them
 //! it says `SKIPPED: ...` on stderr and passes.
 
-mod common;
-
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -21,7 +19,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use common::{BOUND, Served, bounded, field};
+use crate::common::{BOUND, Served, bounded, field};
 use modempool::proto::v1 as pb;
 
 const PORTS: u32 = 8;

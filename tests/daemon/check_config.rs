@@ -2,12 +2,10 @@
 //! configuration loads again to the same, mistakes are named with file, line, column and
 //! key (exit 1), an unreadable file says so (exit 2), and no PIN is ever printed.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{bounded, stdout};
+use crate::common::{bounded, stdout};
 
 /// The annotated example at the repository root.
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/modempool.example.toml");

@@ -1,12 +1,11 @@
 //! `modempool status` against a daemon running on the simulator: the table (plain when
 //! piped), `--json`, and an exit status that says whether every port is healthy.
 
-mod common;
-
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BOUND, Served, bounded, stdout};
+use crate::common;
+use crate::common::{BOUND, Served, bounded, stdout};
 
 fn status(server: &str, json: bool) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_modempool"));
