@@ -12,6 +12,7 @@
 //! - [`inventory`]: facts about SIMs: country of an MCC, numbers in E.164, numbers in USSD
 //!   answers.
 //! - [`modem`]: the port task: one per port, probe, configure, drain, ingest, recovery.
+//! - [`otp`]: one-time codes in SMS text: which part of a message is the code; pure, no I/O.
 //! - [`pool`]: the renting rules: allocation, release, expiry, attribution, one-time codes.
 //! - [`rack_view`]: one view of each port (stored identity joined with the live status),
 //!   shared by the Admin service and the rack page.
@@ -36,6 +37,7 @@ pub mod http_server;
 pub mod inventory;
 pub mod metrics;
 pub mod modem;
+pub mod otp;
 pub mod partner;
 pub mod pdu;
 pub mod pool;

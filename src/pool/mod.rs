@@ -5,7 +5,6 @@
 //! the wire format the API's.
 
 pub mod expiry;
-pub mod otp;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -24,7 +23,7 @@ use crate::store::{
     Store, StoreError,
 };
 
-use otp::CodeExtractor;
+use crate::otp::{self, CodeExtractor};
 
 /// Most numbers one Allocate may ask for.
 pub const MAX_QUANTITY: usize = 20;
