@@ -13,6 +13,7 @@
 //!   answers.
 //! - [`modem`]: the ports: discovery, the supervisor, one task per port (probe, configure,
 //!   drain, ingest, recovery); talks to the pool through one interface.
+//! - [`otp`]: one-time codes in SMS text: which part of a message is the code; pure, no I/O.
 //! - [`pool`]: the renting rules: allocation, release, expiry, attribution, one-time codes.
 //! - [`service_manager`]: what systemd hears: ready, watchdog, status, stopping.
 //! - [`store`]: SQLite: the inventory, every SMS exactly once, the audit trail.
@@ -29,6 +30,7 @@ pub mod config;
 pub mod inventory;
 pub mod metrics;
 pub mod modem;
+pub mod otp;
 pub mod pdu;
 pub mod pool;
 pub mod service_manager;

@@ -8,7 +8,6 @@ pub mod board;
 pub mod expiry;
 mod ingest;
 pub mod link;
-pub mod otp;
 pub mod port_status;
 pub mod rack;
 
@@ -26,7 +25,7 @@ use crate::inventory;
 use crate::metrics;
 use crate::store::{AllocateOutcome, AllocationRequest, Idempotency, Store};
 
-use otp::CodeExtractor;
+use crate::otp::{self, CodeExtractor};
 
 /// The records the pool hands out and takes in, as the store keeps them: the faces and the
 /// port tasks name them through the pool, never through the store.
