@@ -1,22 +1,67 @@
 //! `modempool pdu decode -` streams: each result is written before the next line is read,
 //! and decoding 200,000 PDUs needs no more memory than decoding 2,000. Proved in-process with
-//! a line generator, a counting writer and a counting allocator, so the figures are exact and
-//! do not depend on how busy the machine is.
+//! a line generator, a counting writer and a counting allocator (counting the test's own
+//! thread), so the figures are exact and do not depend on how busy the machine is or on the
+//! other tests of the binary.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::io::{self, BufRead, Read, Write};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use modempool::cli::pdu::{Output, decode};
 
-/// Counts live heap bytes and their peak, so the test can see whether memory grows with the
-/// number of inputs.
+/// Counts the live heap bytes of the thread being measured and their peak, so the test can
+/// see whether memory grows with the number of inputs. The counters are per thread: the
+/// other tests of this binary allocate on their own threads at the same time, and must not
+/// show up in the figures.
 struct CountingAllocator;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// What the allocator counts on one thread: nothing until `measuring` is set.
+struct Counters {
+    measuring: Cell<bool>,
+    live: Cell<isize>,
+    peak: Cell<isize>,
+}
+
+thread_local! {
+    // Const-initialised and without a destructor: reading it never allocates, so the
+    // allocator can use it.
+    static COUNTERS: Counters = const {
+        Counters {
+            measuring: Cell::new(false),
+            live: Cell::new(0),
+            peak: Cell::new(0),
+        }
+    };
+}
+
+/// Adds `change` to this thread's live bytes if it is being measured.
+fn count(change: isize) {
+    let _ = COUNTERS.try_with(|counters| {
+        if counters.measuring.get() {
+            let live = counters.live.get() + change;
+            counters.live.set(live);
+            counters.peak.set(counters.peak.get().max(live));
+        }
+    });
+}
+
+/// Runs `work` with this thread's allocations counted; returns its result and the peak
+/// growth of the live heap, in bytes.
+fn measured<T>(work: impl FnOnce() -> T) -> (T, usize) {
+    COUNTERS.with(|counters| {
+        counters.live.set(0);
+        counters.peak.set(0);
+        counters.measuring.set(true);
+    });
+    let result = work();
+    let peak = COUNTERS.with(|counters| {
+        counters.measuring.set(false);
+        counters.peak.get()
+    });
+    (result, usize::try_from(peak).unwrap_or(0))
+}
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the counters only watch.
 unsafe impl GlobalAlloc for CountingAllocator {
@@ -24,14 +69,13 @@ unsafe impl GlobalAlloc for CountingAllocator {
         // SAFETY: same contract as the caller's.
         let pointer = unsafe { System.alloc(layout) };
         if !pointer.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
+            count(isize::try_from(layout.size()).unwrap_or(isize::MAX));
         }
         pointer
     }
 
     unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        count(-isize::try_from(layout.size()).unwrap_or(isize::MAX));
         // SAFETY: same contract as the caller's.
         unsafe { System.dealloc(pointer, layout) }
     }
@@ -122,10 +166,8 @@ fn decode_lines(total: usize) -> usize {
         lines: written.clone(),
     };
     let inputs = vec!["-".to_owned()];
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let summary = decode(&inputs, Output::Json, &mut source, &mut sink).expect("decodes");
-    let growth = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    let (summary, growth) = measured(|| decode(&inputs, Output::Json, &mut source, &mut sink));
+    let summary = summary.expect("decodes");
     assert_eq!(written.get(), total, "one output line per input line");
     assert_eq!(
         lagging.get(),
@@ -138,8 +180,7 @@ fn decode_lines(total: usize) -> usize {
     growth
 }
 
-// One test function: the allocator counters are process-wide, so the two runs must not
-// overlap with another test.
+// One test function, the two runs one after the other on its thread.
 #[test]
 fn decoding_streams_in_constant_memory() {
     let small = decode_lines(2_000);
