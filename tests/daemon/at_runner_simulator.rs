@@ -24,6 +24,8 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_serial::SerialPortBuilderExt;
 
+use crate::common::until;
+
 /// The longest any single wait may take on a loaded two-core machine.
 const BOUND: Duration = Duration::from_secs(30);
 
@@ -75,15 +77,14 @@ async fn open(link: &Path) -> Port {
 }
 
 async fn wait_until_answering(channel: &AtChannel) {
-    let deadline = tokio::time::Instant::now() + BOUND;
-    loop {
+    until("the modem answers AT", BOUND, async || {
         match channel.raw("AT", Duration::from_millis(700)).await {
-            Ok(response) if response.result.is_success() => return,
+            Ok(response) => response.result.is_success(),
             Err(error) if error.is_port_lost() => panic!("port lost while waiting: {error}"),
-            _ if tokio::time::Instant::now() > deadline => panic!("the modem never answered AT"),
-            _ => {}
+            Err(_) => false,
         }
-    }
+    })
+    .await;
 }
 
 /// A rack of one `personality` modem, opened and answering; the directory holds the link.

@@ -18,6 +18,8 @@ use modempool::simulator::host::{PersonalityChoice, Rack, RackConfig, RackFault}
 use modempool::simulator::modem::Fault;
 use modempool::simulator::sms::IncomingSms;
 
+use crate::common::until;
+
 /// Generous for a debug build on a loaded two-core machine.
 const BOUND: Duration = Duration::from_secs(120);
 
@@ -88,19 +90,20 @@ impl Bench {
 
     /// Waits until `done` holds, polling; panics with `what` after `BOUND`.
     async fn until(&self, what: &str, mut done: impl FnMut(&Bench) -> bool) {
-        let deadline = tokio::time::Instant::now() + BOUND;
-        while !done(self) {
-            if tokio::time::Instant::now() > deadline {
+        until(what, BOUND, async || {
+            if done(self) {
+                Ok(())
+            } else {
                 let ports: Vec<String> = self
                     .daemon
                     .ports()
                     .iter()
                     .map(|p| format!("{} {} {:?}", p.path, p.state, p.detail))
                     .collect();
-                panic!("never happened: {what}\nports:\n{}", ports.join("\n"));
+                Err(format!("ports:\n{}", ports.join("\n")))
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        })
+        .await;
     }
 
     async fn all_ready(&self, count: usize) {
@@ -132,14 +135,10 @@ impl Bench {
 
     /// Waits until no SMS is left on any simulated modem (all committed and deleted).
     async fn until_modems_empty(&self) {
-        let deadline = tokio::time::Instant::now() + BOUND;
-        while self.stored_on_modems().await > 0 {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "SMS left on the modems"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        until("no SMS left on the modems", BOUND, async || {
+            self.stored_on_modems().await == 0
+        })
+        .await;
     }
 
     async fn stored_on_modems(&self) -> u32 {
@@ -472,24 +471,23 @@ async fn a_burst_larger_than_the_sim_storage_arrives_whole() {
 
 /// Waits until port `sim{port}` is in `state` with `detail` in its detail.
 async fn wait_for_port(daemon: &Daemon, port: usize, state: PortState, detail: &str) {
-    let deadline = tokio::time::Instant::now() + BOUND;
     let name = format!("sim{port}");
-    loop {
+    let what = format!("{name} {state} with {detail:?} in its detail");
+    until(&what, BOUND, async || {
         let ports = daemon.ports();
         let status = ports.iter().find(|status| status.path.ends_with(&name));
-        if let Some(status) = status {
-            if status.state == state && status.detail.as_deref().unwrap_or("").contains(detail) {
-                return;
+        match status {
+            Some(status)
+                if status.state == state
+                    && status.detail.as_deref().unwrap_or("").contains(detail) =>
+            {
+                Ok(())
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{name}: {} {:?}",
-                status.state,
-                status.detail
-            );
+            Some(status) => Err(format!("{name}: {} {:?}", status.state, status.detail)),
+            None => Err(format!("no port {name}")),
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    })
+    .await;
 }
 
 /// SIMs that ask for a PIN: the configured one is entered; a wrong one is tried once and

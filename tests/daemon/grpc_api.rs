@@ -9,7 +9,6 @@
 //! from its cursor misses nothing and repeats nothing; errors carry the right codes.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use tokio::time::timeout;
 use tonic::Code;
@@ -18,7 +17,7 @@ use tonic::service::Interceptor;
 use tonic::transport::Channel;
 
 use crate::common;
-use crate::common::{BOUND, field};
+use crate::common::{BOUND, field, until};
 use modempool::proto::v1 as pb;
 use pb::admin_client::AdminClient;
 use pb::pool_client::PoolClient;
@@ -128,8 +127,7 @@ impl Served {
     /// Waits until `count` SIMs can be rented.
     async fn wait_for_stock(&self, count: u32) {
         let mut pool = self.pool(Some(BACKEND)).await;
-        let deadline = tokio::time::Instant::now() + BOUND;
-        loop {
+        until(&format!("{count} SIMs rentable"), BOUND, async || {
             let stock = pool
                 .list_stock(pb::ListStockRequest::default())
                 .await
@@ -137,14 +135,12 @@ impl Served {
                 .into_inner();
             let available: u32 = stock.entries.iter().map(|entry| entry.available).sum();
             if available >= count {
-                return;
+                Ok(())
+            } else {
+                Err(format!("only {available} of {count} SIMs became rentable"))
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "only {available} of {count} SIMs became rentable"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        })
+        .await;
     }
 
     /// Delivers an SMS to the SIM with `number`.
@@ -314,14 +310,10 @@ async fn an_allocation_sees_only_its_own_sms_and_no_other_caller_sees_it() {
                 .messages
         }
     };
-    let deadline = tokio::time::Instant::now() + BOUND;
-    while sim_messages(&mut admin).await.is_empty() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the idle SMS never arrived"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until("the idle SMS arrives", BOUND, async || {
+        !sim_messages(&mut admin).await.is_empty()
+    })
+    .await;
 
     // Another service rents the same number (by an explicit request: it is free).
     let mut request = allocate_request("signal", 1);
@@ -348,13 +340,10 @@ async fn an_allocation_sees_only_its_own_sms_and_no_other_caller_sees_it() {
     served
         .send_sms(&number, "Signal", "Your Signal code: 333333")
         .await;
-    while sim_messages(&mut admin).await.len() < 3 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the late SMS never arrived"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until("the late SMS arrives", BOUND, async || {
+        sim_messages(&mut admin).await.len() >= 3
+    })
+    .await;
     assert_eq!(
         texts(&mut pool, &second.id).await,
         vec!["Your Signal code: 222222"]
@@ -591,23 +580,16 @@ async fn a_lease_expires_on_time_without_any_call_and_gets_no_later_sms() {
     // The SIM is back in stock for other services; the SMS reaches the store but not it.
     served.wait_for_stock(1).await;
     let mut admin = served.admin(Some(OPS)).await;
-    let deadline = tokio::time::Instant::now() + BOUND;
-    loop {
+    let counters = until("the SMS arrives", BOUND, async || {
         let counters = admin
             .get_counters(pb::GetCountersRequest {})
             .await
             .expect("counters")
             .into_inner();
-        if counters.messages == 1 {
-            assert_eq!(counters.messages_outside_allocations, 1);
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the SMS never arrived"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        (counters.messages == 1).then_some(counters)
+    })
+    .await;
+    assert_eq!(counters.messages_outside_allocations, 1);
     assert!(texts(&mut pool, &allocation.id).await.is_empty());
     let status = pool
         .extend(pb::ExtendRequest {
@@ -646,14 +628,10 @@ async fn a_watch_resumed_from_its_cursor_misses_nothing_and_repeats_nothing() {
     for text in ["Viber code 100003", "Viber code 100004"] {
         served.send_sms(&allocation.number, "Viber", text).await;
     }
-    let deadline = tokio::time::Instant::now() + BOUND;
-    while texts(&mut pool, &allocation.id).await.len() < 4 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the SMS never arrived"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until("the SMS arrive", BOUND, async || {
+        texts(&mut pool, &allocation.id).await.len() >= 4
+    })
+    .await;
     let mut resumed = watch(&mut pool, &[], cursor).await;
     for _ in 0..2 {
         let item = next_item(&mut resumed).await;
@@ -913,9 +891,8 @@ async fn technicians_take_sims_out_of_rotation_fix_numbers_and_reset_modems() {
         .reset_modem(pb::ResetModemRequest { port: port.clone() })
         .await
         .expect("reset requested");
-    let deadline = tokio::time::Instant::now() + BOUND;
     let mut left_ready = false;
-    loop {
+    until("the port comes back from its reset", BOUND, async || {
         let modem = admin
             .list_modems(pb::ListModemsRequest {})
             .await
@@ -927,14 +904,12 @@ async fn technicians_take_sims_out_of_rotation_fix_numbers_and_reset_modems() {
             .expect("the reset port");
         left_ready |= modem.state != "ready";
         if left_ready && modem.state == "ready" {
-            break;
+            Ok(())
+        } else {
+            Err(format!("{modem:?}"))
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the port never came back from its reset: {modem:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    })
+    .await;
     let status = admin
         .reset_modem(pb::ResetModemRequest {
             port: "/dev/nothing".to_owned(),

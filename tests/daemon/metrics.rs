@@ -11,9 +11,8 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-use crate::common::{BOUND, Served, bounded, stdout};
+use crate::common::{BOUND, Served, bounded, stdout, until_blocking};
 
 /// One sample of the text format: name, labels, value.
 #[derive(Debug)]
@@ -102,19 +101,15 @@ fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> Option<f64>
 /// Scrapes `/metrics` until `done` holds for the samples, at most `BOUND`; returns that
 /// scrape's text.
 fn scrape_until(address: &str, what: &str, done: impl Fn(&[Sample]) -> bool) -> String {
-    let deadline = Instant::now() + BOUND;
-    loop {
+    until_blocking(&format!("saw {what}"), BOUND, || {
         let (status, body) = get(address, "/metrics");
         assert_eq!(status, 200, "{body}");
         if done(&samples(&body)) {
-            return body;
+            Ok(body)
+        } else {
+            Err(format!("last scrape:\n{body}"))
         }
-        assert!(
-            Instant::now() < deadline,
-            "never saw {what}; last scrape:\n{body}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    })
 }
 
 fn serve(dir: &Path, config: &str) -> Served {

@@ -2,18 +2,17 @@
 //! real socket, SMS delivered through the simulator. Every answer the tests get is also
 //! checked against `openapi/partner-api.json` by an independent validator (Python's
 //! openapi-spec-validator and jsonschema, installed by `.ci/run` in `target/test-venv`;
-//! without them that check says `SKIPPED: ...` on stderr).
+//! without them that check says `SKIPPED: ...` on stderr, and fails under `CI=true`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use crate::common;
 use crate::common::http::{self, Answer};
-use crate::common::{BOUND, Served, field};
+use crate::common::{BOUND, Served, field, skip_or_fail, until_blocking};
 use modempool::api::grpc::auth::hash_token;
 use serde_json::{Value, json};
 
@@ -176,22 +175,18 @@ impl Partner {
     /// Waits until every simulated SIM can be rented (alpha sees them all).
     fn wait_until_all_rentable(&self) {
         let total = self.daemon.ports.len() as u64;
-        let deadline = Instant::now() + BOUND;
-        loop {
+        until_blocking("every SIM rentable", BOUND, || {
             let seen: u64 = self
                 .numbers(ALPHA, "")
                 .values()
                 .map(|(available, _)| available)
                 .sum();
             if seen == total {
-                return;
+                Ok(())
+            } else {
+                Err(format!("only {seen} of {total} SIMs became rentable"))
             }
-            assert!(
-                Instant::now() < deadline,
-                "only {seen} of {total} SIMs became rentable"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        });
     }
 
     fn rent(&self, key: &str, country: &str, service: &str) -> Answer {
@@ -233,26 +228,20 @@ impl Partner {
 
     /// Waits until getSMS shows `count` messages for `rental`.
     fn wait_for_sms(&self, key: &str, rental: &str, count: usize) -> Value {
-        let deadline = Instant::now() + BOUND;
-        loop {
+        until_blocking(&format!("{count} SMS for {rental}"), BOUND, || {
             let answer = self.sms(key, rental);
             assert_eq!(answer.status, 200, "{}", answer.text());
             let body = answer.json();
-            if body["messages"].as_array().map_or(0, Vec::len) >= count {
-                return body;
-            }
-            assert!(Instant::now() < deadline, "no SMS for {rental} in time");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+            (body["messages"].as_array().map_or(0, Vec::len) >= count).then_some(body)
+        })
     }
 
     /// Checks every recorded answer against the OpenAPI description, with an independent
     /// validator.
     fn check_answers_against_openapi(&self) {
         let Some(python) = python() else {
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED: the OpenAPI check (no target/test-venv with openapi-spec-validator; run .ci/run)"
+            skip_or_fail(
+                "the OpenAPI check (no target/test-venv with openapi-spec-validator; run .ci/run)",
             );
             return;
         };
@@ -573,11 +562,9 @@ fn a_rental_runs_out_on_time_and_gets_no_later_sms() {
     let id = rental["rental_id"].as_str().expect("an id").to_owned();
     let number = rental["number"].as_str().expect("a number").to_owned();
     // Nobody calls: the rental ends by itself.
-    let deadline = Instant::now() + BOUND;
-    while partner.sms(ALPHA, &id).json()["rental_status"] != "expired" {
-        assert!(Instant::now() < deadline, "the rental did not expire");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    until_blocking("the rental expires", BOUND, || {
+        partner.sms(ALPHA, &id).json()["rental_status"] == "expired"
+    });
     // An SMS now belongs to nobody's rental, the number can be rented again for another
     // service, and the ended rental cannot be cancelled (nor refunded).
     partner.send_sms(&number, "Telegram", "Telegram code: 55555");
@@ -585,8 +572,7 @@ fn a_rental_runs_out_on_time_and_gets_no_later_sms() {
     let again = partner.rent(ALPHA, "DE", "shop").json();
     let again_id = again["rental_id"].as_str().expect("an id");
     // The late SMS reached the store (the SIM's history) but neither rental.
-    let deadline = Instant::now() + BOUND;
-    loop {
+    until_blocking("the SMS is read from the modem", BOUND, || {
         let stored = Command::new(env!("CARGO_BIN_EXE_modempool"))
             .args(["sim", "--control", &partner.daemon.control, "list"])
             .output()
@@ -596,11 +582,11 @@ fn a_rental_runs_out_on_time_and_gets_no_later_sms() {
             .lines()
             .any(|line| field(line, "msisdn") == number && field(line, "stored") == "0")
         {
-            break;
+            Ok(())
+        } else {
+            Err(listed)
         }
-        assert!(Instant::now() < deadline, "the SMS was not read: {listed}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    });
     assert_eq!(partner.sms(ALPHA, &id).json()["messages"], json!([]));
     if again["number"] == number.as_str() {
         assert_eq!(partner.sms(ALPHA, again_id).json()["messages"], json!([]));

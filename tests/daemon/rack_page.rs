@@ -9,9 +9,9 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crate::common::{BOUND, Served, bounded, field, http};
+use crate::common::{BOUND, Served, bounded, field, http, until_blocking};
 
 /// An answer as (status, its header lines, body).
 fn parts(answer: http::Answer) -> (u16, String, String) {
@@ -144,18 +144,14 @@ fn the_snapshot_lists_every_port_and_the_stream_follows_an_unplug() {
     assert!(body.contains("/app.js"), "{body}");
 
     // Every simulated port, each with the identity the simulator gave it.
-    let deadline = Instant::now() + BOUND;
-    let snapshot = loop {
+    let snapshot = until_blocking("the ports ready", BOUND, || {
         let snapshot = rack(&address);
         if all_ready(&snapshot, PORTS) {
-            break snapshot;
+            Ok(snapshot)
+        } else {
+            Err(snapshot)
         }
-        assert!(
-            Instant::now() < deadline,
-            "the ports never became ready: {snapshot}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    });
     for (index, line) in served.ports.iter().enumerate() {
         let label = format!("sim{index}");
         let slot = slot(&snapshot, &label).unwrap_or_else(|| panic!("no {label}: {snapshot}"));

@@ -8,27 +8,23 @@
 //! to `docs/rack-page.png`, the one in README.md.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them); without them
-//! it says `SKIPPED: ...` on stderr and passes.
+//! it says `SKIPPED: ...` on stderr and passes (under `CI=true` it fails instead).
 
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use crate::common::{BOUND, Served, bounded, field};
+use crate::common::{BOUND, Served, bounded, field, skip_or_fail, until};
 use modempool::proto::v1 as pb;
 
 const PORTS: u32 = 8;
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-fn skip(why: &str) {
-    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
-}
 
 /// A chromedriver child on a free port, killed when dropped.
 struct Driver {
@@ -37,7 +33,7 @@ struct Driver {
 }
 
 impl Driver {
-    fn start() -> Driver {
+    async fn start() -> Driver {
         // A free port: bound by the system, then let go for chromedriver to take.
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
@@ -54,14 +50,10 @@ impl Driver {
             child,
             url: format!("http://127.0.0.1:{port}"),
         };
-        let deadline = Instant::now() + BOUND;
-        while !driver.answers() {
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver never answered /status"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        until("chromedriver answers /status", BOUND, async || {
+            driver.answers()
+        })
+        .await;
         driver
     }
 
@@ -155,18 +147,15 @@ async fn until_slots(
     what: &str,
     done: impl Fn(&[(String, String)]) -> bool,
 ) -> Vec<(String, String)> {
-    let deadline = Instant::now() + BOUND;
-    loop {
+    until(&format!("saw {what}"), BOUND, async || {
         let shown = slots(client).await;
         if done(&shown) {
-            return shown;
+            Ok(shown)
+        } else {
+            Err(format!("the page shows {shown:?}"))
         }
-        assert!(
-            Instant::now() < deadline,
-            "never saw {what}; the page shows {shown:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await
 }
 
 /// Polls a script's answer until `done` holds, at most `BOUND`.
@@ -176,18 +165,14 @@ async fn until_script(
     script: &str,
     done: impl Fn(&Value) -> bool,
 ) -> Value {
-    let deadline = Instant::now() + BOUND;
-    loop {
+    until(&format!("saw {what}"), BOUND, async || {
         let value = client
             .execute(script, vec![])
             .await
             .expect("the script runs");
-        if done(&value) {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "never saw {what}; last {value}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        if done(&value) { Ok(value) } else { Err(value) }
+    })
+    .await
 }
 
 fn state_of<'a>(slots: &'a [(String, String)], path: &str) -> Option<&'a str> {
@@ -212,8 +197,7 @@ async fn allocate(served: &Served) -> String {
     let mut pool = pb::pool_client::PoolClient::connect(format!("http://{}", served.grpc))
         .await
         .expect("the gRPC API accepts");
-    let deadline = Instant::now() + BOUND;
-    loop {
+    until("a number rented", BOUND, async || {
         let answer = pool
             .allocate(pb::AllocateRequest {
                 service: "google".to_owned(),
@@ -224,11 +208,12 @@ async fn allocate(served: &Served) -> String {
         if let Ok(answer) = answer
             && let Some(allocation) = answer.into_inner().allocations.into_iter().next()
         {
-            return allocation.number;
+            Some(allocation.number)
+        } else {
+            None
         }
-        assert!(Instant::now() < deadline, "no number could be rented");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    })
+    .await
 }
 
 fn screenshot_paths() -> Vec<PathBuf> {
@@ -246,7 +231,7 @@ fn screenshot_paths() -> Vec<PathBuf> {
 async fn the_page_shows_every_slot_and_follows_a_fault_live() {
     for program in [CHROMIUM, CHROMEDRIVER] {
         if !Path::new(program).exists() {
-            skip(&format!(
+            skip_or_fail(&format!(
                 "the rack page browser test needs {program} (Debian packages chromium and \
                  chromium-driver; .ci/run installs them)"
             ));
@@ -271,7 +256,7 @@ async fn the_page_shows_every_slot_and_follows_a_fault_live() {
                 .to_string()
         })
         .collect();
-    let driver = Driver::start();
+    let driver = Driver::start().await;
     let profile = tempfile::tempdir().expect("a browser profile directory");
     let client = browser(&driver, profile.path()).await;
     let page = format!("http://{}/", served.web);

@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::common::{BOUND, Simulator, bounded, field, stdout};
+use crate::common::{BOUND, Simulator, bounded, field, stdout, until_blocking};
 
 /// A `modempool serve` child.
 struct Daemon {
@@ -41,14 +41,9 @@ impl Daemon {
     }
 
     fn wait(&mut self) -> std::process::ExitStatus {
-        let deadline = Instant::now() + BOUND;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait works") {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "the daemon did not stop");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        until_blocking("the daemon stops", BOUND, || {
+            self.child.try_wait().expect("wait works")
+        })
     }
 }
 
@@ -83,13 +78,8 @@ fn texts(db: &Path) -> BTreeMap<String, usize> {
     counts
 }
 
-fn until(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(180);
-    while !done() {
-        assert!(Instant::now() < deadline, "never happened: {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+/// The bound of the waits for the burst: 160 SMS through a debug build on two cores.
+const BURST_BOUND: Duration = Duration::from_secs(180);
 
 #[test]
 fn sigkill_in_the_middle_of_a_burst_loses_nothing_and_doubles_nothing() {
@@ -132,7 +122,9 @@ fn stop_in_the_middle_of_a_burst(signal: &str) {
         if round == 10 {
             // Kill as soon as some are in: the rest are on the modems, in flight between
             // +CMGR and +CMGD, or not yet announced.
-            until("some messages stored", || !texts(&db).is_empty());
+            until_blocking("some messages stored", BURST_BOUND, || {
+                !texts(&db).is_empty()
+            });
             daemon.signal(signal);
             let status = daemon.wait();
             if signal == "-TERM" {
@@ -141,7 +133,7 @@ fn stop_in_the_middle_of_a_burst(signal: &str) {
             daemon = Daemon::start(&links, &db);
         }
     }
-    until("every SMS stored", || {
+    until_blocking("every SMS stored", BURST_BOUND, || {
         let stored = texts(&db);
         sent.iter().all(|text| stored.contains_key(text))
     });

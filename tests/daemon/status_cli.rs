@@ -2,10 +2,9 @@
 //! piped), `--json`, and an exit status that says whether every port is healthy.
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use crate::common;
-use crate::common::{BOUND, Served, bounded, stdout};
+use crate::common::{BOUND, Served, bounded, stdout, until_blocking};
 
 fn status(server: &str, json: bool) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_modempool"));
@@ -26,7 +25,6 @@ fn snapshot(server: &str) -> serde_json::Value {
 fn status_shows_every_port_and_says_whether_all_are_healthy() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let served = Served::simulated(2, dir.path(), None, &[], &[]);
-    let deadline = Instant::now() + BOUND;
     // Ready, and the first health poll done (signal known) on every port.
     let settled = |json: &serde_json::Value| {
         json["healthy"] == true
@@ -34,10 +32,9 @@ fn status_shows_every_port_and_says_whether_all_are_healthy() {
                 .as_array()
                 .is_some_and(|ports| ports.iter().all(|port| port["signal_bars"].is_u64()))
     };
-    while !settled(&snapshot(&served.grpc)) {
-        assert!(Instant::now() < deadline, "the ports never became ready");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    until_blocking("the ports ready", BOUND, || {
+        settled(&snapshot(&served.grpc))
+    });
     let json = snapshot(&served.grpc);
     let ports = json["ports"].as_array().expect("ports");
     assert_eq!(ports.len(), 2);
@@ -77,20 +74,15 @@ fn status_shows_every_port_and_says_whether_all_are_healthy() {
             .status
             .success()
     );
-    let deadline = Instant::now() + BOUND;
-    loop {
+    let output = until_blocking("status notices the unplug", BOUND, || {
         let output = status(&served.grpc, false);
-        if output.status.code() == Some(1) {
-            assert!(
-                stdout(&output).contains("1/2 ports ready"),
-                "{}",
-                stdout(&output)
-            );
-            break;
-        }
-        assert!(Instant::now() < deadline, "status never noticed the unplug");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+        (output.status.code() == Some(1)).then_some(output)
+    });
+    assert!(
+        stdout(&output).contains("1/2 ports ready"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! `modempool pdu decode -` streams: each result is written before the next line is read,
 //! and decoding 200,000 PDUs needs no more memory than decoding 2,000. Proved in-process with
-//! a line generator, a counting writer and a counting allocator, so the figures are exact and
-//! do not depend on how busy the machine is.
+//! a line generator, a counting writer and a counting allocator (counting the test's own
+//! thread), so the figures are exact and do not depend on how busy the machine is or on the
+//! other tests of the binary.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -10,25 +11,56 @@ use std::rc::Rc;
 
 use modempool::cli::pdu::{Output, decode};
 
-/// Counts the live heap bytes of the measuring thread and their peak, so the test can see
-/// whether memory grows with the number of inputs. Only the thread that turned counting on
-/// is counted: the other tests of this binary allocate on threads of their own meanwhile.
+/// Counts the live heap bytes of the thread being measured and their peak, so the test can
+/// see whether memory grows with the number of inputs. The counters are per thread: the
+/// other tests of this binary allocate on their own threads at the same time, and must not
+/// show up in the figures.
 struct CountingAllocator;
 
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
+/// What the allocator counts on one thread: nothing until `measuring` is set.
+struct Counters {
+    measuring: Cell<bool>,
+    live: Cell<isize>,
+    peak: Cell<isize>,
 }
 
-/// Adds `delta` bytes to this thread's live count when it is counting.
-fn count(delta: isize) {
-    if COUNTING.try_with(Cell::get).unwrap_or(false) {
-        let _ = LIVE.try_with(|live| {
-            live.set(live.get() + delta);
-            let _ = PEAK.try_with(|peak| peak.set(peak.get().max(live.get())));
-        });
-    }
+thread_local! {
+    // Const-initialised and without a destructor: reading it never allocates, so the
+    // allocator can use it.
+    static COUNTERS: Counters = const {
+        Counters {
+            measuring: Cell::new(false),
+            live: Cell::new(0),
+            peak: Cell::new(0),
+        }
+    };
+}
+
+/// Adds `change` to this thread's live bytes if it is being measured.
+fn count(change: isize) {
+    let _ = COUNTERS.try_with(|counters| {
+        if counters.measuring.get() {
+            let live = counters.live.get() + change;
+            counters.live.set(live);
+            counters.peak.set(counters.peak.get().max(live));
+        }
+    });
+}
+
+/// Runs `work` with this thread's allocations counted; returns its result and the peak
+/// growth of the live heap, in bytes.
+fn measured<T>(work: impl FnOnce() -> T) -> (T, usize) {
+    COUNTERS.with(|counters| {
+        counters.live.set(0);
+        counters.peak.set(0);
+        counters.measuring.set(true);
+    });
+    let result = work();
+    let peak = COUNTERS.with(|counters| {
+        counters.measuring.set(false);
+        counters.peak.get()
+    });
+    (result, usize::try_from(peak).unwrap_or(0))
 }
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the counters only watch.
@@ -134,12 +166,8 @@ fn decode_lines(total: usize) -> usize {
         lines: written.clone(),
     };
     let inputs = vec!["-".to_owned()];
-    LIVE.with(|live| live.set(0));
-    PEAK.with(|peak| peak.set(0));
-    COUNTING.with(|counting| counting.set(true));
-    let summary = decode(&inputs, Output::Json, &mut source, &mut sink).expect("decodes");
-    COUNTING.with(|counting| counting.set(false));
-    let growth = usize::try_from(PEAK.with(Cell::get)).unwrap_or(0);
+    let (summary, growth) = measured(|| decode(&inputs, Output::Json, &mut source, &mut sink));
+    let summary = summary.expect("decodes");
     assert_eq!(written.get(), total, "one output line per input line");
     assert_eq!(
         lagging.get(),
@@ -152,7 +180,7 @@ fn decode_lines(total: usize) -> usize {
     growth
 }
 
-// One test function, so that the two runs share a thread and one set of counters.
+// One test function, the two runs one after the other on its thread.
 #[test]
 fn decoding_streams_in_constant_memory() {
     let small = decode_lines(2_000);

@@ -1,12 +1,14 @@
-//! What the tests that run the real binaries share: a `modempool simulate` child with its
-//! start-up lines, bounded runs of other commands, and reading `key=value` port lines.
+//! What the daemon tests share: a `modempool simulate` or `modempool serve` child with its
+//! start-up lines, bounded runs of other commands, reading `key=value` port lines, waiting
+//! for a condition ([`until`]) and skipping for a missing outside tool ([`skip_or_fail`]).
 
 #![allow(dead_code)]
 
 pub mod http;
 pub mod pki;
 
-use std::io::{BufRead, BufReader};
+use std::fmt::Display;
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
@@ -14,6 +16,98 @@ use std::time::Duration;
 
 /// Generous: a debug binary on a loaded two-core machine answers well within it.
 pub const BOUND: Duration = Duration::from_secs(60);
+
+/// How often [`until`] checks its condition: short against every bound, long enough not to
+/// load a two-core machine with the polling itself.
+pub const POLL: Duration = Duration::from_millis(50);
+
+/// What a condition of [`until`] answers: whether it holds yet, with a value when it does,
+/// and when it does not, maybe what it saw (shown if the wait runs out).
+pub trait Outcome {
+    /// What [`until`] returns once the condition holds.
+    type Value;
+    /// `Ok` when the condition holds; `Err` with what was seen, if anything, when not.
+    fn outcome(self) -> Result<Self::Value, Option<String>>;
+}
+
+impl Outcome for bool {
+    type Value = ();
+    fn outcome(self) -> Result<(), Option<String>> {
+        if self { Ok(()) } else { Err(None) }
+    }
+}
+
+impl<T> Outcome for Option<T> {
+    type Value = T;
+    fn outcome(self) -> Result<T, Option<String>> {
+        self.ok_or(None)
+    }
+}
+
+/// `Err(last)`: not yet, and `last` is what the wait shows if it runs out.
+impl<T, E: Display> Outcome for Result<T, E> {
+    type Value = T;
+    fn outcome(self) -> Result<T, Option<String>> {
+        self.map_err(|last| Some(last.to_string()))
+    }
+}
+
+/// Checks `condition` every [`POLL`] until it holds and returns its value; panics naming
+/// `what` and `bound` (and the last state the condition reported) when `bound` runs out
+/// first. Every wait of these tests is for a condition and bounded this way: a stuck daemon
+/// fails its test instead of hanging CI.
+///
+/// The clock is tokio's, so the wait follows paused time in tests that pause it.
+pub async fn until<O: Outcome>(
+    what: &str,
+    bound: Duration,
+    mut condition: impl AsyncFnMut() -> O,
+) -> O::Value {
+    let deadline = tokio::time::Instant::now() + bound;
+    loop {
+        match condition().await.outcome() {
+            Ok(value) => return value,
+            Err(last) => {
+                if tokio::time::Instant::now() >= deadline {
+                    match last {
+                        Some(last) => {
+                            panic!("never happened within {bound:?}: {what}; last: {last}")
+                        }
+                        None => panic!("never happened within {bound:?}: {what}"),
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// [`until`] for tests without a runtime of their own: `condition` is a plain (blocking)
+/// function, run on a current-thread runtime made for the wait.
+pub fn until_blocking<O: Outcome>(
+    what: &str,
+    bound: Duration,
+    mut condition: impl FnMut() -> O,
+) -> O::Value {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a runtime for the wait")
+        .block_on(until(what, bound, async || condition()))
+}
+
+/// Skips a test that needs an outside tool which is missing (`why` says which and how to get
+/// it): prints `SKIPPED: why` to stderr, so the skip is seen, and returns for the test to
+/// return. Under CI (`CI=true`), where `.ci/run` installs every such tool, a missing one is a
+/// failure instead: this panics.
+pub fn skip_or_fail(why: &str) {
+    if std::env::var_os("CI").is_some_and(|value| value == "true") {
+        panic!("CI=true and a tool this test needs is missing: {why}");
+    }
+    // Straight to the process's stderr, not the test harness's captured output: a skip must
+    // be seen even when the test passes.
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+}
 
 /// A running `modempool simulate`, stopped with SIGTERM when dropped.
 pub struct Simulator {
@@ -72,19 +166,15 @@ impl Simulator {
     /// `sim list` until `done` holds for its lines (the simulated network delivers while
     /// the test waits), at most `BOUND`.
     pub fn list_until(&self, done: impl Fn(&[&str]) -> bool) -> String {
-        let deadline = std::time::Instant::now() + BOUND;
-        loop {
+        until_blocking("the awaited `sim list`", BOUND, || {
             let list = stdout(&self.sim(&["list"]));
             let lines: Vec<&str> = list.lines().collect();
             if done(&lines) {
-                return list;
+                Ok(list)
+            } else {
+                Err(format!("last list:\n{list}"))
             }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "never came true; last list:\n{list}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        })
     }
 
     pub fn terminate(&mut self) -> std::process::ExitStatus {
@@ -112,17 +202,9 @@ pub fn terminate(child: &mut Child) -> std::process::ExitStatus {
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
-    let deadline = std::time::Instant::now() + BOUND;
-    loop {
-        if let Some(status) = child.try_wait().expect("wait works") {
-            return status;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the process did not stop on SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    until_blocking("the process stops on SIGTERM", BOUND, || {
+        child.try_wait().expect("wait works")
+    })
 }
 
 /// A running `modempool serve` with its start-up lines, killed when dropped.
