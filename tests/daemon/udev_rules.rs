@@ -31,7 +31,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::common::skip_or_fail;
+use crate::common::{skip_or_fail, skip_too_old};
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
@@ -1469,9 +1469,10 @@ fn udevadm_verify_accepts_the_rules() {
             .output()
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
             .unwrap_or_default();
-        return skip(format!(
-            "{program} {version} has no verify command (systemd 254 or later has)"
+        skip_too_old(&format!(
+            "udevadm verify: {program} {version} has no verify command (systemd 254 or later has)"
         ));
+        return;
     }
     let output = Command::new(&program)
         .arg("verify")
