@@ -93,10 +93,10 @@ fn until_notified(socket: &UnixDatagram, wanted: &str, seen: &mut Vec<String>) {
     let mut buffer = [0u8; 4096];
     until_blocking(&format!("{wanted} notified"), BOUND, || {
         let found = |seen: &[String]| seen.iter().any(|message| message.contains(wanted));
-        if !found(seen) {
-            if let Ok(length) = socket.recv(&mut buffer) {
-                seen.push(String::from_utf8_lossy(&buffer[..length]).into_owned());
-            }
+        if !found(seen)
+            && let Ok(length) = socket.recv(&mut buffer)
+        {
+            seen.push(String::from_utf8_lossy(&buffer[..length]).into_owned());
         }
         if found(seen) {
             Ok(())
