@@ -3,7 +3,7 @@
 //! A port task owns its serial port (through the AT [`runner`](crate::at::runner)) and nothing
 //! else. It walks the port through open → probe → configure → drain → ready ⇄ degraded →
 //! recovering → gone, tells the [`pool`](crate::pool) what it learns (the modem, the SIM,
-//! its number) and hands it every SMS, deleting an SMS from the modem only once the store has
+//! its number) and hands it every SMS, deleting an SMS from the modem only once the pool has
 //! committed it. Its state is published on a `watch` channel for the status views.
 //!
 //! - [`probe`]: who the modem and the SIM are (identity, number by `+CNUM`, USSD or mapping).

@@ -3,7 +3,7 @@
 //!
 //! The number comes from `+CNUM` when the SIM holds it; else from the operator's
 //! number-query USSD code (most prepaid SIMs in Russia and elsewhere); else from the
-//! technicians' mapping; a number learnt once by USSD is kept in the store and not asked
+//! technicians' mapping; a number learnt once by USSD is kept by the pool and not asked
 //! again. A SIM PIN is entered once from the configuration and never retried when refused.
 
 use std::collections::VecDeque;

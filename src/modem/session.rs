@@ -157,7 +157,7 @@ impl<'a> Session<'a> {
         self.publish(|status| status.detail = detail);
     }
 
-    /// Records the port's row in the store. A store failure is logged, never fatal: the
+    /// Reports the port to the pool. A database failure is logged, never fatal: the
     /// port keeps receiving.
     async fn save_port(&self) {
         let status = self.context.status.borrow().clone();
@@ -460,7 +460,7 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    /// Commits `stored` in one batch, then deletes from the modem each one the store holds.
+    /// Commits `stored` in one batch, then deletes from the modem each one the pool committed.
     async fn commit_and_delete(
         &mut self,
         iccid: &str,
