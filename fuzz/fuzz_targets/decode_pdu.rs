@@ -1,10 +1,10 @@
 //! Fuzzes the PDU decoder: `Pdu::decode` on the raw input, and `Pdu::decode_hex` on the input
 //! read as UTF-8 when it is valid UTF-8.
 //!
-//! It checks what tests/pdu_robustness.rs checks on its seeded inputs: no panic, every
+//! It checks what tests/pdu/pdu_robustness.rs checks on its seeded inputs: no panic, every
 //! error's offset within the input (for hex, within the octets the trimmed text spells),
 //! and a non-empty message for every error and warning. Every crash input the fuzzer finds
-//! becomes a hex entry of `REGRESSIONS` in tests/pdu_robustness.rs.
+//! becomes a hex entry of `REGRESSIONS` in tests/pdu/pdu_robustness.rs.
 
 #![no_main]
 
