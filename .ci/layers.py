@@ -26,9 +26,8 @@ FORBIDDEN = {
     "pdu": "*",
     "otp": "*",
     "at": {"modem", "pool", "store", "api", "config", "cli", "simulator"},
-    # The store still decodes PDUs for de-duplication and multipart joining (ingest,
-    # reassembly): that half moves to the pool next; until then pdu is allowed here.
-    "store": {"modem", "pool", "api", "config", "cli", "otp", "at", "simulator"},
+    # SQL only: no codec, no rules, no config.
+    "store": "*",
     "pool": {"modem", "api", "cli", "simulator", "at"},
     "modem": {"store", "api", "cli", "simulator"},
     "api": {"store", "modem", "cli", "simulator"},

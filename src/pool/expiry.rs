@@ -4,7 +4,7 @@
 //! Correctness does not hang on it: the store treats a lease past its `expires_at` as over
 //! whether or not it was marked (no SMS is attached to it, its SIM can be rented). The clock
 //! makes it visible: it sleeps until the next lease ends, or until an allocation is made
-//! (which may end sooner), and never longer than [`MAX_SLEEP`].
+//! (which may end sooner), and never longer than five seconds (`MAX_SLEEP`).
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -6,11 +6,8 @@
 //! [`PortLink::ingest_batch`]: `Ok` comes only once the part is committed, and only then
 //! may the port task delete it from its modem (or acknowledge it).
 
-use super::ingest::Ingest;
-use crate::store::{
-    IncomingPart, IngestOutcome, NumberSource, PortUpdate, SimNumber, SimSeen, SimUpdate, Store,
-    StoreError,
-};
+use super::ingest::{IncomingPart, Ingest, IngestOutcome};
+use crate::store::{NumberSource, PortUpdate, SimNumber, SimSeen, SimUpdate, Store, StoreError};
 
 /// What a port task holds of the pool. Cheap to clone, one per task.
 #[derive(Debug, Clone)]

@@ -1,12 +1,14 @@
-//! The pool: the rules for renting SIMs out (allocation, release, extension, expiry) and
-//! what an allocation is shown of its SMS (one-time codes). It checks and shapes requests,
-//! names new allocations, runs the expiry clock and turns the store's outcomes into
-//! [`PoolError`]s; the SQL (and the transaction that makes each rule hold) is the store's,
-//! the wire format the API's.
+//! The pool: the middle between the port tasks and the faces. It takes SMS in (decodes,
+//! de-duplicates, joins multipart SMS, attributes each message to its allocation, all in
+//! the transaction that commits it: `ingest`), holds the rules for renting SIMs out
+//! (allocation, release, extension, expiry) and what an allocation is shown of its SMS
+//! (one-time codes). It checks and shapes requests, names new allocations, runs the expiry
+//! and multipart clocks and turns the store's outcomes into [`PoolError`]s; the SQL is the
+//! store's, the wire format the API's.
 
 pub mod board;
 pub mod expiry;
-mod ingest;
+pub(crate) mod ingest;
 pub mod link;
 pub mod port_status;
 pub mod rack;
@@ -31,11 +33,12 @@ use crate::otp::{self, CodeExtractor};
 /// port tasks name them through the pool, never through the store.
 pub use crate::store::{
     AllocationFilter, AllocationRow, AllocationState, Change, EventRow, FeedItem, FeedKind,
-    IncomingPart, IngestOutcome, MessageFilter, MessageId, MessageKind, MessageRow, NumberSource,
-    PoolRules, PortRow, PortUpdate, ReleaseReason, RentalTotals, RerentReason, SimNumber, SimRow,
-    SimSeen, SimState, SimUpdate, StoreError,
+    MessageFilter, MessageId, MessageKind, MessageRow, NumberSource, PoolRules, PortRow,
+    PortUpdate, ReleaseReason, RentalTotals, RerentReason, SimNumber, SimRow, SimSeen, SimState,
+    SimUpdate, StoreError,
 };
 pub use board::{Board, PortHandle};
+pub use ingest::{HEALTH_BONUS_ON_SMS, IncomingPart, IngestOutcome, SENT_AT_TOLERANCE};
 pub use link::PortLink;
 pub use port_status::{PortState, PortStatus};
 
@@ -259,7 +262,7 @@ impl Pool {
         shutdown: tokio::sync::watch::Receiver<bool>,
     ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(ingest::run_multipart_clock(
-            self.inner.store.clone(),
+            ingest::Ingest::new(self.inner.store.clone()),
             timeout,
             shutdown,
         ))

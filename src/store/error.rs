@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Why a store operation failed. Bad SMS content is never one of these: the store keeps
-/// what it cannot decode (see [`Store::ingest`](super::Store::ingest)).
+/// what it cannot decode, and no decoding happens here (see the pool's ingest).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database file could not be opened or configured.

@@ -1,38 +1,35 @@
-//! The SQLite store: the rack's ports and SIMs, every SMS received, and the audit trail.
-//! It owns the SQL and nothing else: decoding is [`crate::pdu`]'s, deciding what to store
-//! and when to delete from a modem is the caller's.
+//! The SQLite store: the rack's ports and SIMs, every SMS received, the rentals, and the
+//! audit trail. It owns the SQL and nothing else: decoding PDUs, joining multipart SMS and
+//! deciding which allocation a message belongs to are the pool's (`pool::ingest`), which
+//! runs them inside one writer request through [`Store::take_in`] and its [`Inbox`].
 //!
 //! What it guarantees:
-//! 1. No SMS is lost: [`Store::ingest`] answers `Ok` only once the PDU is committed, so a
-//!    port task that deletes an SMS from its modem after that `Ok` never deletes one that
-//!    is not on disk.
-//! 2. Exactly once: a PDU is keyed by its SIM and its TPDU (the PDU without the SMSC
-//!    field); the same PDU ingested again (a re-read after a crash, a modem that both
-//!    routed and stored it, a redelivery) is recognised and writes nothing.
-//! 3. SMS are stored with their SIM; `allocation_id` is left NULL here and is never set
-//!    after the fact.
+//! 1. Nothing is acknowledged before it is on disk: every write answers `Ok` only once its
+//!    batch is committed, so a port task that deletes an SMS from its modem after the
+//!    pool's `Ok` never deletes one that is not stored.
+//! 2. One request is all or nothing: each runs in a savepoint of its own, so a request
+//!    that fails (a constraint) leaves no half-written SMS and does not fail the others.
+//! 3. A message's allocation is written in the transaction that writes the message, and
+//!    never after (`allocation_id` has no other writer).
 //!
 //! How: one writer thread owns the only write connection and runs queued requests in
 //! batches, one transaction per batch and a savepoint per request (`writer`); reads use
 //! connections of their own (`read`). The schema and its migrations are in `schema`.
 //!
 //! Files: `schema` (tables, migrations, connection settings), `writer` (the thread and its
-//! batches), `rack` (ports and SIMs), `ingest` (one PDU in), `reassembly` (multipart SMS
-//! and the flush of incomplete ones), `message` (message rows, joining parts' text),
-//! `events` (the audit trail), `read` (queries), `model` (the types in and out),
-//! `timestamp` (how times are stored).
+//! batches), `rack` (ports and SIMs), `inbox` (the steps of taking SMS in: parts, groups,
+//! messages, attribution), `allocation` and `rental` (rentals), `events` (the audit
+//! trail), `read` and `rental_read` (queries), `model` (the types in and out), `timestamp`
+//! (how times are stored).
 
 mod allocation;
-mod attribution;
 mod checkpoint;
 mod error;
 mod events;
-mod ingest;
-mod message;
+mod inbox;
 mod model;
 mod rack;
 mod read;
-mod reassembly;
 mod rental;
 mod rental_read;
 mod schema;
@@ -50,11 +47,13 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
-pub use attribution::{HEALTH_BONUS_ON_SMS, SENT_AT_TOLERANCE};
 pub use error::StoreError;
+pub use inbox::{
+    ActiveAllocation, GroupKey, GroupPart, GroupState, Inbox, NewMessage, NewPart, PartGroup,
+};
 pub use model::{
-    EventRow, IncomingPart, IngestOutcome, MessageFilter, MessageId, MessageKind, MessageRow,
-    NumberSource, PartId, PortRow, PortUpdate, SimNumber, SimRow, SimSeen, SimState, SimUpdate,
+    EventRow, MessageFilter, MessageId, MessageKind, MessageRow, NumberSource, PartId, PortRow,
+    PortUpdate, SimNumber, SimRow, SimSeen, SimState, SimUpdate,
 };
 pub use rental::{
     AllocateOutcome, AllocationFilter, AllocationRequest, AllocationRow, AllocationState, Change,
@@ -168,67 +167,19 @@ impl Store {
             .await
     }
 
-    /// Stores one received PDU and returns once it is committed: only then may the port
-    /// task delete the SMS from its modem. A PDU already stored for this SIM is reported
-    /// as a duplicate and not stored again. A PDU that does not decode is stored anyway,
-    /// with an `undecodable` message; an SMS-SUBMIT found in storage is stored as a part
-    /// with no message. `Err` means the database failed: keep the SMS on the modem.
-    pub async fn ingest(&self, part: IncomingPart) -> Result<IngestOutcome, StoreError> {
+    /// Runs `work` (the pool's ingest rules) over the SMS tables in the writer's next
+    /// batch and returns its outcome once committed: only then may a port task delete what
+    /// it handed over from its modem. `work` runs inside a savepoint of its own; if it
+    /// fails, everything it wrote is rolled back and the rest of the batch commits.
+    /// `context` names the request in logs.
+    pub async fn take_in<R, F>(&self, context: &'static str, work: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Inbox<'_>) -> Result<R, StoreError> + Send + 'static,
+    {
         self.inner
             .writer
-            .call("storing an SMS", move |connection| {
-                ingest::ingest(connection, &part, &timestamp::now_text()?)
-            })
-            .await
-    }
-
-    /// Stores many PDUs in one transaction (a port draining its SIM at start-up), each in a
-    /// savepoint of its own so that one failing does not undo the others. The outer `Err`
-    /// means nothing was committed; otherwise each part has its own result, in order.
-    pub async fn ingest_batch(
-        &self,
-        parts: Vec<IncomingPart>,
-    ) -> Result<Vec<Result<IngestOutcome, StoreError>>, StoreError> {
-        self.inner
-            .writer
-            .call("storing a batch of SMS", move |connection| {
-                let now = timestamp::now_text()?;
-                parts
-                    .iter()
-                    .map(|part| {
-                        writer::savepoint(connection, "part", |connection| {
-                            ingest::ingest(connection, part, &now)
-                        })
-                        // The savepoint statements failing means the transaction is gone:
-                        // fail the whole request (and so the batch).
-                        .map_err(|source| StoreError::Sqlite {
-                            context: "a savepoint for one SMS of a batch",
-                            source,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .await
-    }
-
-    /// Gives up waiting for the missing parts of multipart SMS whose first part arrived
-    /// more than `older_than` before `now`: each becomes a message marked incomplete, its
-    /// text without the missing parts. Returns the new messages' ids. A part arriving
-    /// later is stored but makes no second message (a `late_part` event records it).
-    pub async fn flush_incomplete(
-        &self,
-        older_than: std::time::Duration,
-        now: OffsetDateTime,
-    ) -> Result<Vec<MessageId>, StoreError> {
-        let cutoff = now
-            .checked_sub(time::Duration::try_from(older_than).unwrap_or(time::Duration::MAX))
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        let cutoff = timestamp::to_text(cutoff, "the flush cut-off")?;
-        self.inner
-            .writer
-            .call("flushing incomplete multipart SMS", move |connection| {
-                reassembly::flush_incomplete(connection, &cutoff, &timestamp::now_text()?)
-            })
+            .call(context, move |connection| work(&Inbox::new(connection)?))
             .await
     }
 

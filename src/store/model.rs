@@ -1,11 +1,9 @@
 //! The values that go in and out of the store: what callers report (port and SIM updates,
-//! received PDUs), what they get back, and the rows they read.
+//! what they get back, and the rows they read.
 
 use std::fmt;
 
 use time::OffsetDateTime;
-
-use crate::pdu::Encoding;
 
 /// The id of a message: the cursor consumers page by. Ids only grow, in commit order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -191,37 +189,6 @@ impl SimState {
     }
 }
 
-/// One PDU as a port task read it from its modem.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IncomingPart {
-    /// The SIM it arrived on.
-    pub iccid: String,
-    /// The port it was read from.
-    pub port_path: String,
-    /// The PDU as the modem prints it in PDU mode: hex, SMSC field first.
-    pub pdu_hex: String,
-    /// When it reached the daemon.
-    pub received_at: OffsetDateTime,
-    /// The memory it was stored in (`SM`, `ME`, ...), `None` when routed by `+CMT`.
-    pub storage: Option<String>,
-    /// Its index in that memory, the one `+CMGD` deletes.
-    pub index: Option<u32>,
-}
-
-/// What [`Store::ingest`](super::Store::ingest) did with a PDU. Whatever it says, the PDU
-/// is committed: the port task may delete it from the modem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IngestOutcome {
-    /// The stored part (the earlier one when `duplicate`).
-    pub part_id: PartId,
-    /// The same PDU was already stored for this SIM: nothing was written.
-    pub duplicate: bool,
-    /// The message this part completed, or made on its own (a single SMS, a status
-    /// report, an undecodable PDU). `None` for a part still waiting for the others, a
-    /// duplicate, a late part, or an SMS-SUBMIT found in storage.
-    pub completed: Option<MessageId>,
-}
-
 /// What a stored message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MessageKind {
@@ -254,14 +221,12 @@ impl MessageKind {
     }
 }
 
-/// The encoding name stored in `messages.encoding` (the JSON names of [`Encoding`]).
-pub(crate) fn encoding_from_name(name: &str) -> Option<Encoding> {
-    Some(match name {
-        "gsm7" => Encoding::Gsm7,
-        "8bit" => Encoding::EightBit,
-        "ucs2" => Encoding::Ucs2,
-        _ => return None,
-    })
+/// The alphabet names `messages.encoding` holds (the PDU codec's JSON names).
+pub(crate) const ENCODINGS: [&str; 3] = ["gsm7", "8bit", "ucs2"];
+
+/// The stored encoding name as a static name, `None` when it is none of [`ENCODINGS`].
+pub(crate) fn encoding_from_name(name: &str) -> Option<&'static str> {
+    ENCODINGS.into_iter().find(|known| *known == name)
 }
 
 /// Which messages to read: those after a cursor, oldest first.
@@ -363,8 +328,8 @@ pub struct MessageRow {
     pub sender_type: Option<String>,
     /// The text; `None` for binary 8-bit data, undecodable PDUs and status reports without.
     pub text: Option<String>,
-    /// The alphabet of the (first) part.
-    pub encoding: Option<Encoding>,
+    /// The alphabet of the (first) part, by its JSON name: `gsm7`, `8bit` or `ucs2`.
+    pub encoding: Option<&'static str>,
     /// 8-bit data, upper-case hex, all parts joined.
     pub data_hex: Option<String>,
     /// The service centre.

@@ -11,6 +11,9 @@ use time::OffsetDateTime;
 
 use super::*;
 use crate::pdu::{Address, DeliverSpec};
+// SMS go in through the pool's rules, which attribute them through the store under test.
+use crate::pool::IncomingPart;
+use crate::pool::ingest::testing::TakeIn;
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();

@@ -1,30 +1,6 @@
-//! Writing a message row, and joining the user data of its parts into one text.
-
-use rusqlite::{Connection, params};
+//! Joining the user data of a message's parts into one text.
 
 use crate::pdu::{Encoding, UserData};
-
-use super::error::{SqlContext, StoreError};
-use super::model::{MessageId, MessageKind};
-
-/// A message about to be written. Times are stored text.
-pub(crate) struct NewMessage<'a> {
-    pub(crate) iccid: &'a str,
-    pub(crate) port_path: &'a str,
-    pub(crate) kind: MessageKind,
-    /// The sender's address and its type of number (JSON name).
-    pub(crate) sender: Option<(&'a str, &'static str)>,
-    pub(crate) body: Body,
-    pub(crate) smsc: Option<&'a str>,
-    pub(crate) sent_at: Option<String>,
-    pub(crate) received_at: &'a str,
-    /// When its first part reached the daemon (`received_at` for a single SMS): an
-    /// allocation is shown a message only if all of it arrived while it was active.
-    pub(crate) first_received_at: &'a str,
-    pub(crate) parts_expected: u32,
-    pub(crate) parts_received: u32,
-    pub(crate) incomplete: bool,
-}
 
 /// The content of a message.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -33,51 +9,6 @@ pub(crate) struct Body {
     pub(crate) encoding: Option<Encoding>,
     /// 8-bit data as upper-case hex.
     pub(crate) data_hex: Option<String>,
-}
-
-/// Writes a message and attributes it, there and then, to the allocation active on its SIM
-/// (see [`attribution`](super::attribution)); never later.
-pub(crate) fn insert(
-    connection: &Connection,
-    message: &NewMessage<'_>,
-    now: &str,
-) -> Result<MessageId, StoreError> {
-    let (sender, sender_type) = match message.sender {
-        Some((sender, sender_type)) => (Some(sender), Some(sender_type)),
-        None => (None, None),
-    };
-    connection
-        .prepare_cached(
-            "INSERT INTO messages (iccid, port_path, kind, sender, sender_type, text, encoding,
-                                   data_hex, smsc, sent_at, received_at, parts_expected,
-                                   parts_received, incomplete, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        )
-        .and_then(|mut statement| {
-            statement.insert(params![
-                message.iccid,
-                message.port_path,
-                message.kind.as_str(),
-                sender,
-                sender_type,
-                message.body.text,
-                message.body.encoding.map(Encoding::json_name),
-                message.body.data_hex,
-                message.smsc,
-                message.sent_at,
-                message.received_at,
-                message.parts_expected,
-                message.parts_received,
-                message.incomplete,
-                now,
-            ])
-        })
-        .map(MessageId)
-        .context("writing a message")
-        .and_then(|id| {
-            super::attribution::attribute(connection, id, message, now)?;
-            Ok(id)
-        })
 }
 
 /// Joins the user data of a message's parts, given in sequence order with their sequence
