@@ -183,7 +183,8 @@ struct Inner {
     rack: String,
     config: PoolConfig,
     rules: PoolRules,
-    codes: CodeExtractor,
+    /// Shared with the ingest path, which finds each attributed message's code.
+    codes: Arc<CodeExtractor>,
     /// Woken when a lease may end sooner than the expiry clock planned.
     expiry: Arc<Notify>,
     counters: PoolCounters,
@@ -226,7 +227,7 @@ impl Pool {
                 rack: rack.to_owned(),
                 rules: rules_of(&config),
                 config,
-                codes,
+                codes: Arc::new(codes),
                 expiry: Arc::new(Notify::new()),
                 counters: PoolCounters::default(),
             }),
@@ -243,10 +244,11 @@ impl Pool {
 
     /// The interface a port task reports through.
     pub fn port_link(&self) -> PortLink {
-        PortLink::new(
-            self.inner.store.clone(),
-            ingest::Ingest::new(self.inner.store.clone()),
-        )
+        PortLink::new(self.inner.store.clone(), self.ingest())
+    }
+
+    fn ingest(&self) -> ingest::Ingest {
+        ingest::Ingest::new(self.inner.store.clone(), Arc::clone(&self.inner.codes))
     }
 
     /// The live board of the running port tasks (the supervisor registers them there).
@@ -262,7 +264,7 @@ impl Pool {
         shutdown: tokio::sync::watch::Receiver<bool>,
     ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(ingest::run_multipart_clock(
-            ingest::Ingest::new(self.inner.store.clone()),
+            self.ingest(),
             timeout,
             shutdown,
         ))
@@ -485,18 +487,28 @@ impl Pool {
         limit: usize,
     ) -> Result<(AllocationRow, Vec<MessageRow>), PoolError> {
         let allocation = self.get(owner, id)?;
-        let messages = self.inner.store.messages(MessageFilter {
+        let mut messages = self.inner.store.messages(MessageFilter {
             allocation_id: Some(allocation.id.clone()),
             after_id: Some(MessageId(after)),
             limit,
             ..MessageFilter::default()
         })?;
+        for message in &mut messages {
+            self.fill_code(&allocation.service, message);
+        }
         Ok((allocation, messages))
     }
 
-    /// The one-time code in a message's text, for the allocation's service.
-    pub fn code(&self, service: &str, text: Option<&str>) -> Option<String> {
-        text.and_then(|text| self.inner.codes.extract(Some(service), text))
+    /// Gives a message attributed before codes were stored with the attribution (a
+    /// database from an older version) the code its text holds for `service`; a message
+    /// with a stored code keeps it.
+    fn fill_code(&self, service: &str, message: &mut MessageRow) {
+        if message.code.is_none() && message.allocation_id.is_some() {
+            message.code = message
+                .text
+                .as_deref()
+                .and_then(|text| self.inner.codes.extract(Some(service), text));
+        }
     }
 
     /// Feed entries after `after` for `owner`'s allocations (only `ids` when not empty).
@@ -507,7 +519,13 @@ impl Pool {
         after: i64,
         limit: usize,
     ) -> Result<Vec<FeedItem>, PoolError> {
-        Ok(self.inner.store.feed_after(owner, ids, after, limit)?)
+        let mut items = self.inner.store.feed_after(owner, ids, after, limit)?;
+        for item in &mut items {
+            if let Some(message) = &mut item.message {
+                self.fill_code(&item.service, message);
+            }
+        }
+        Ok(items)
     }
 
     /// Checks that each of `ids` is one of `owner`'s allocations.

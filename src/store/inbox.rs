@@ -167,6 +167,8 @@ pub struct GroupPart {
 pub struct ActiveAllocation {
     /// Its id.
     pub id: String,
+    /// The service it was rented for (whose code patterns apply).
+    pub service: String,
     /// When it began.
     pub created_at: OffsetDateTime,
     /// Messages attributed to it so far.
@@ -567,44 +569,46 @@ impl<'c> Inbox<'c> {
         since: OffsetDateTime,
     ) -> Result<Option<ActiveAllocation>, StoreError> {
         let since = text(since, "a message's first arrival")?;
-        let found: Option<(String, String, i64)> = self
+        let found: Option<(String, String, String, i64)> = self
             .connection
             .prepare_cached(
-                "SELECT id, created_at, message_count FROM allocations
+                "SELECT id, service, created_at, message_count FROM allocations
                  WHERE iccid = ?1 AND state = 'active' AND expires_at > ?2 AND created_at <= ?3",
             )
             .and_then(|mut statement| {
                 statement
                     .query_row(params![iccid, self.now_text, since], |row| {
-                        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
                     })
                     .optional()
             })
             .context("finding the allocation of a new message")?;
         found
-            .map(|(id, created_at, message_count)| {
+            .map(|(id, service, created_at, message_count)| {
                 Ok(ActiveAllocation {
                     created_at: timestamp::from_text(&created_at, "allocations.created_at")?,
                     id,
+                    service,
                     message_count,
                 })
             })
             .transpose()
     }
 
-    /// Gives a message to an allocation: sets its `allocation_id`, counts it on the
-    /// allocation (and its first message's time, `received_at`), and writes the
-    /// allocation's feed entry.
+    /// Gives a message to an allocation with the code found in it: sets its
+    /// `allocation_id` and `code`, counts it on the allocation (and its first message's
+    /// time, `received_at`), and writes the allocation's feed entry.
     pub fn attribute(
         &self,
         message: MessageId,
         allocation: &str,
         received_at: OffsetDateTime,
+        code: Option<&str>,
     ) -> Result<(), StoreError> {
         let received_at = text(received_at, "received_at")?;
         self.connection
-            .prepare_cached("UPDATE messages SET allocation_id = ?2 WHERE id = ?1")
-            .and_then(|mut statement| statement.execute(params![message.0, allocation]))
+            .prepare_cached("UPDATE messages SET allocation_id = ?2, code = ?3 WHERE id = ?1")
+            .and_then(|mut statement| statement.execute(params![message.0, allocation, code]))
             .context("attributing a message to its allocation")?;
         self.connection
             .prepare_cached(

@@ -348,6 +348,9 @@ pub struct MessageRow {
     pub allocation_id: Option<String>,
     /// When the row was written.
     pub created_at: OffsetDateTime,
+    /// The one-time code found in it for its allocation's service, written when it was
+    /// attributed; `None` when it has no allocation or no code was found.
+    pub code: Option<String>,
 }
 
 /// One entry of the audit trail.

@@ -240,7 +240,7 @@ pub(crate) fn latest_messages(
 /// The columns [`message_from_row`] reads, in its order.
 pub(crate) const MESSAGE_COLUMNS: &str =
     "id, iccid, port_path, kind, sender, sender_type, text, encoding, data_hex, smsc, sent_at,
-     received_at, parts_expected, parts_received, incomplete, allocation_id, created_at";
+     received_at, parts_expected, parts_received, incomplete, allocation_id, created_at, code";
 
 /// Messages selected by `tail` (a WHERE / ORDER BY / LIMIT clause over `messages`).
 fn message_rows(
@@ -293,6 +293,7 @@ impl RawMessage {
                 incomplete: row.get(at + 14)?,
                 allocation_id: row.get(at + 15)?,
                 created_at: placeholder,
+                code: row.get(at + 17)?,
             },
             kind: row.get(at + 3)?,
             encoding: row.get(at + 7)?,

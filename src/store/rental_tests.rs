@@ -579,3 +579,44 @@ async fn a_rental_keeps_the_price_it_was_sold_at() {
         .unwrap();
     assert!(matches!(released, Change::Done(row) if row.price_micros == Some(250_000)));
 }
+
+#[tokio::test]
+async fn an_attributed_sms_carries_its_services_code_and_one_outside_an_allocation_none() {
+    let (_dir, store) = store();
+    rack(&store, 1, 1).await;
+    // The service's own pattern wins over the built-in rules, at write time.
+    let patterns = [r"ref (\d{3}-\d{3})".to_owned()];
+    let codes = crate::otp::CodeExtractor::with_patterns([("s", &patterns[..])]).unwrap();
+    let ingest = crate::pool::ingest::Ingest::new(store.clone(), std::sync::Arc::new(codes));
+    ingest
+        .one(sms_now(&iccid(0), "Your code is 482913"))
+        .await
+        .unwrap();
+    let rows = allocated(
+        store
+            .allocate(request("b", "s", &["c1"]), rules())
+            .await
+            .unwrap(),
+    );
+    ingest
+        .one(sms_now(&iccid(0), "Code 111111, ref 730-412"))
+        .await
+        .unwrap();
+    let codes: Vec<(Option<String>, Option<String>)> = store
+        .messages(MessageFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|message| (message.allocation_id, message.code))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (None, None),
+            (Some(rows[0].id.clone()), Some("730-412".to_owned()))
+        ]
+    );
+    // The feed carries the same code.
+    let feed = store.feed_after(Some("b"), &[], 0, 100).unwrap();
+    let message = feed[0].message.as_ref().unwrap();
+    assert_eq!(message.code.as_deref(), Some("730-412"));
+}

@@ -261,6 +261,12 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     -- trail of every port: a quiet port's last error may be months of events back.
     CREATE INDEX events_by_port ON events (port_path, id);
     "#,
+    r#"
+    -- The one-time code the pool found in a message for its allocation's service, written
+    -- with the attribution: every reader gets the same code, and it does not change when
+    -- the configured patterns do.
+    ALTER TABLE messages ADD COLUMN code TEXT CHECK (code IS NULL OR allocation_id IS NOT NULL);
+    "#,
 ];
 
 /// Opens a connection to `path` (created if missing) with the settings every connection of

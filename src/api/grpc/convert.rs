@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use tonic::Status;
 
 use crate::pool::{
-    AllocationRow, AllocationState, FeedItem, FeedKind, MessageRow, Pool, PoolError, ReleaseReason,
+    AllocationRow, AllocationState, FeedItem, FeedKind, MessageRow, PoolError, ReleaseReason,
     RerentReason, SimRow, SimState,
 };
 use crate::proto::v1 as pb;
@@ -137,12 +137,10 @@ pub fn address(value: Option<&str>, kind: Option<&str>) -> Option<pb::Address> {
     })
 }
 
-/// A message as its allocation sees it, with its code.
+/// A message as its allocation sees it, with the code the pool found in it.
 pub fn allocation_message(
-    pool: &Pool,
     allocation_id: &str,
     number: &str,
-    service: &str,
     message: &MessageRow,
 ) -> pb::AllocationMessage {
     pb::AllocationMessage {
@@ -151,9 +149,7 @@ pub fn allocation_message(
         message_id: u64::try_from(message.id.0).unwrap_or(0),
         sender: address(message.sender.as_deref(), message.sender_type.as_deref()),
         text: message.text.clone().unwrap_or_default(),
-        code: pool
-            .code(service, message.text.as_deref())
-            .unwrap_or_default(),
+        code: message.code.clone().unwrap_or_default(),
         received_at: Some(timestamp(message.received_at)),
         sent_at: message.sent_at.map(timestamp),
         incomplete: message.incomplete,
@@ -161,7 +157,7 @@ pub fn allocation_message(
 }
 
 /// A feed entry as WatchMessages streams it.
-pub fn feed_item(pool: &Pool, item: &FeedItem) -> pb::WatchMessagesResponse {
+pub fn feed_item(item: &FeedItem) -> pb::WatchMessagesResponse {
     use pb::watch_messages_response::Item;
     let event = |kind: pb::AllocationEventKind| {
         Item::Event(pb::AllocationEvent {
@@ -173,10 +169,8 @@ pub fn feed_item(pool: &Pool, item: &FeedItem) -> pb::WatchMessagesResponse {
     };
     let entry = match (item.kind, &item.message) {
         (FeedKind::Message, Some(message)) => Item::Message(allocation_message(
-            pool,
             &item.allocation_id,
             &item.number,
-            &item.service,
             message,
         )),
         // The schema ties a message entry to its message; should one be missing, say so

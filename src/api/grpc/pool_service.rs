@@ -226,13 +226,7 @@ impl pool_server::Pool for PoolService {
             messages: messages
                 .iter()
                 .map(|message| {
-                    convert::allocation_message(
-                        &self.pool,
-                        &allocation.id,
-                        &allocation.number,
-                        &allocation.service,
-                        message,
-                    )
+                    convert::allocation_message(&allocation.id, &allocation.number, message)
                 })
                 .collect(),
         }))
@@ -314,11 +308,7 @@ async fn watch(
         };
         let full = page.len() == FEED_PAGE;
         for item in &page {
-            if sender
-                .send(Ok(convert::feed_item(&pool, item)))
-                .await
-                .is_err()
-            {
+            if sender.send(Ok(convert::feed_item(item))).await.is_err() {
                 return;
             }
             scanned = item.cursor;

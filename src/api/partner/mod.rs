@@ -394,7 +394,7 @@ async fn get_sms(
                 "sender": message.sender.clone().unwrap_or_default(),
                 "text": message.text.clone().unwrap_or_default(),
                 "received_at": rfc3339(message.received_at),
-                "code": api.inner.pool.code(&rental.service, message.text.as_deref()),
+                "code": message.code,
             })
         })
         .collect();

@@ -13,12 +13,13 @@
 //! - it is an SMS (`deliver`): status reports and undecodable PDUs stay with the SIM, for
 //!   technicians.
 //!
-//! Attributing also writes the allocation's feed entry (what `WatchMessages` streams),
-//! counts the message on the allocation, and on its first message nudges the SIM's health
-//! up.
+//! Attributing also finds the message's one-time code for the allocation's service, writes
+//! the allocation's feed entry (what `WatchMessages` streams), counts the message on the
+//! allocation, and on its first message nudges the SIM's health up.
 
 use time::OffsetDateTime;
 
+use crate::otp::CodeExtractor;
 use crate::store::{Inbox, MessageId, MessageKind, NewMessage, StoreError};
 
 /// How much older than the allocation's start a service-centre time stamp may be.
@@ -36,6 +37,7 @@ pub const HEALTH_BONUS_ON_SMS: i64 = 5;
 /// Attributes the message just written (see the module's rules); returns the allocation.
 pub(super) fn attribute(
     inbox: &Inbox<'_>,
+    codes: &CodeExtractor,
     id: MessageId,
     message: &NewMessage<'_>,
 ) -> Result<Option<String>, StoreError> {
@@ -58,7 +60,11 @@ pub(super) fn attribute(
         );
         return Ok(None);
     }
-    inbox.attribute(id, &allocation.id, message.received_at)?;
+    let code = message
+        .text
+        .as_deref()
+        .and_then(|text| codes.extract(Some(&allocation.service), text));
+    inbox.attribute(id, &allocation.id, message.received_at, code.as_deref())?;
     if allocation.message_count == 0 {
         inbox.credit_health(message.iccid, HEALTH_BONUS_ON_SMS)?;
     }

@@ -12,7 +12,9 @@
 //!    forever. Errors are for the database;
 //! 3. make the message: at once for a single SMS or a status report, through
 //!    [`reassembly`] for a part of a multipart SMS;
-//! 4. attribute it ([`attribution`]) to the allocation active on its SIM, there and then.
+//! 4. attribute it ([`attribution`]) to the allocation active on its SIM, there and then,
+//!    with the one-time code found in it for the allocation's service: every reader (the
+//!    gRPC feed, the partner API) gets the same code, stored once.
 //!
 //! Files: `body` (joining the parts' user data into one text), `reassembly` (multipart
 //! groups and the flush of incomplete ones), `attribution` (which allocation a message
@@ -28,8 +30,11 @@ pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
+
 use time::OffsetDateTime;
 
+use crate::otp::CodeExtractor;
 use crate::pdu::{Deliver, Message, Pdu, StatusClass, StatusReport, hex_octets};
 use crate::store::{Inbox, MessageId, MessageKind, NewMessage, NewPart, PartId, Store, StoreError};
 
@@ -71,11 +76,13 @@ pub struct IngestOutcome {
 #[derive(Debug, Clone)]
 pub(crate) struct Ingest {
     store: Store,
+    /// Finds each attributed message's code, for its allocation's service.
+    codes: Arc<CodeExtractor>,
 }
 
 impl Ingest {
-    pub(crate) fn new(store: Store) -> Ingest {
-        Ingest { store }
+    pub(crate) fn new(store: Store, codes: Arc<CodeExtractor>) -> Ingest {
+        Ingest { store, codes }
     }
 
     /// Takes in one part and returns once it is committed: only then may the port task
@@ -84,8 +91,9 @@ impl Ingest {
     /// an `undecodable` message; an SMS-SUBMIT found in storage is stored as a part with
     /// no message. `Err` means the database failed: keep the SMS on the modem.
     pub(crate) async fn one(&self, part: IncomingPart) -> Result<IngestOutcome, StoreError> {
+        let codes = Arc::clone(&self.codes);
         self.store
-            .take_in("storing an SMS", move |inbox| take_in(inbox, &part))
+            .take_in("storing an SMS", move |inbox| take_in(inbox, &codes, &part))
             .await
     }
 
@@ -96,11 +104,12 @@ impl Ingest {
         &self,
         parts: Vec<IncomingPart>,
     ) -> Result<Vec<Result<IngestOutcome, StoreError>>, StoreError> {
+        let codes = Arc::clone(&self.codes);
         self.store
             .take_in("storing a batch of SMS", move |inbox| {
                 parts
                     .iter()
-                    .map(|part| inbox.savepoint(|inbox| take_in(inbox, part)))
+                    .map(|part| inbox.savepoint(|inbox| take_in(inbox, &codes, part)))
                     // A savepoint failing means the transaction is gone: fail the whole
                     // request (and so the batch).
                     .collect::<Result<Vec<_>, _>>()
@@ -120,9 +129,10 @@ impl Ingest {
         let cutoff = now
             .checked_sub(time::Duration::try_from(older_than).unwrap_or(time::Duration::MAX))
             .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let codes = Arc::clone(&self.codes);
         self.store
             .take_in("flushing incomplete multipart SMS", move |inbox| {
-                reassembly::flush_incomplete(inbox, cutoff)
+                reassembly::flush_incomplete(inbox, &codes, cutoff)
             })
             .await
     }
@@ -154,7 +164,11 @@ pub(crate) fn dedupe_tpdu(pdu_hex: &str) -> String {
 }
 
 /// Takes in one part inside the writer's request (the module's steps 1 to 4).
-fn take_in(inbox: &Inbox<'_>, part: &IncomingPart) -> Result<IngestOutcome, StoreError> {
+fn take_in(
+    inbox: &Inbox<'_>,
+    codes: &CodeExtractor,
+    part: &IncomingPart,
+) -> Result<IngestOutcome, StoreError> {
     let tpdu = dedupe_tpdu(&part.pdu_hex);
     if let Some(id) = inbox.stored_part(&part.iccid, &tpdu)? {
         tracing::debug!(iccid = part.iccid, part = id.0, "PDU already stored");
@@ -224,23 +238,28 @@ fn take_in(inbox: &Inbox<'_>, part: &IncomingPart) -> Result<IngestOutcome, Stor
                 data_hex: None,
                 ..one_part(&arrival, MessageKind::Undecodable, None, None, None)
             };
-            Some(single(inbox, part_id, &message)?)
+            Some(single(inbox, codes, part_id, &message)?)
         }
         Ok(pdu) => {
             let smsc = pdu.smsc.as_ref().map(|smsc| smsc.value.as_str());
             match &pdu.message {
                 Message::Deliver(deliver) => match concatenation {
-                    Some(concatenation) => {
-                        reassembly::add_part(inbox, &arrival, part_id, deliver, concatenation)?
-                    }
+                    Some(concatenation) => reassembly::add_part(
+                        inbox,
+                        codes,
+                        &arrival,
+                        part_id,
+                        deliver,
+                        concatenation,
+                    )?,
                     None => {
                         let message = deliver_message(&arrival, smsc, deliver);
-                        Some(single(inbox, part_id, &message)?)
+                        Some(single(inbox, codes, part_id, &message)?)
                     }
                 },
                 Message::StatusReport(report) => {
                     let message = report_message(&arrival, smsc, report);
-                    Some(single(inbox, part_id, &message)?)
+                    Some(single(inbox, codes, part_id, &message)?)
                 }
                 // An SMS this SIM sent (or failed to), listed from storage: kept as a part
                 // for the record; it is not a received message.
@@ -256,23 +275,25 @@ fn take_in(inbox: &Inbox<'_>, part: &IncomingPart) -> Result<IngestOutcome, Stor
 }
 
 /// Writes a message and attributes it, there and then, to the allocation active on its
-/// SIM (see [`attribution`]); never later.
+/// SIM with the code found in it (see [`attribution`]); never later.
 pub(super) fn write_message(
     inbox: &Inbox<'_>,
+    codes: &CodeExtractor,
     message: &NewMessage<'_>,
 ) -> Result<MessageId, StoreError> {
     let id = inbox.insert_message(message)?;
-    attribution::attribute(inbox, id, message)?;
+    attribution::attribute(inbox, codes, id, message)?;
     Ok(id)
 }
 
 /// Writes a one-part message and links its part to it.
 fn single(
     inbox: &Inbox<'_>,
+    codes: &CodeExtractor,
     part_id: PartId,
     message: &NewMessage<'_>,
 ) -> Result<MessageId, StoreError> {
-    let id = write_message(inbox, message)?;
+    let id = write_message(inbox, codes, message)?;
     inbox.link_part(part_id, id)?;
     Ok(id)
 }

@@ -14,6 +14,7 @@
 
 use time::OffsetDateTime;
 
+use crate::otp::CodeExtractor;
 use crate::pdu::{Address, Concatenation, Deliver, Message, Pdu, UserData};
 use crate::store::{
     GroupKey, GroupState, Inbox, MessageId, MessageKind, NewMessage, PartGroup, PartId, StoreError,
@@ -29,6 +30,7 @@ const REDELIVERY_WINDOW: time::Duration = time::Duration::hours(24);
 /// Files a part of a multipart SMS; returns the message it completed, if it did.
 pub(super) fn add_part(
     inbox: &Inbox<'_>,
+    codes: &CodeExtractor,
     arrival: &Arrival<'_>,
     part_id: PartId,
     deliver: &Deliver,
@@ -61,7 +63,7 @@ pub(super) fn add_part(
             return Ok(None);
         }
         let last = (arrival.received_at, arrival.port_path);
-        return close(inbox, &group, GroupState::Complete, Some(last)).map(Some);
+        return close(inbox, codes, &group, GroupState::Complete, Some(last)).map(Some);
     }
 
     let since = arrival
@@ -105,12 +107,13 @@ pub(super) fn add_part(
 /// incomplete, and closes the groups so they are not flushed twice.
 pub(super) fn flush_incomplete(
     inbox: &Inbox<'_>,
+    codes: &CodeExtractor,
     cutoff: OffsetDateTime,
 ) -> Result<Vec<MessageId>, StoreError> {
     let groups = inbox.open_groups_before(cutoff)?;
     let mut flushed = Vec::with_capacity(groups.len());
     for group in groups {
-        let id = close(inbox, &group, GroupState::Flushed, None)?;
+        let id = close(inbox, codes, &group, GroupState::Flushed, None)?;
         let detail = format!(
             "message {id} from {} (reference {}) stored without some of its {} parts",
             group.sender, group.reference, group.total
@@ -170,6 +173,7 @@ fn duplicate_event(
 /// takes the latest part's.
 fn close(
     inbox: &Inbox<'_>,
+    codes: &CodeExtractor,
     group: &PartGroup,
     state: GroupState,
     last: Option<(OffsetDateTime, &str)>,
@@ -228,7 +232,7 @@ fn close(
         parts_received,
         incomplete: parts_received < u32::from(group.total),
     };
-    let id = write_message(inbox, &message)?;
+    let id = write_message(inbox, codes, &message)?;
     inbox.close_group(group.id, state, id)?;
     Ok(id)
 }

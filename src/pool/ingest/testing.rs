@@ -3,12 +3,14 @@
 
 #![cfg(test)]
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use time::OffsetDateTime;
 use time::macros::datetime;
 
 use super::{IncomingPart, Ingest, IngestOutcome};
+use crate::otp::CodeExtractor;
 use crate::pdu::{Address, DeliverSpec};
 use crate::store::{MessageId, Store, StoreError};
 
@@ -31,14 +33,14 @@ pub(crate) trait TakeIn {
 
 impl TakeIn for Store {
     async fn ingest(&self, part: IncomingPart) -> Result<IngestOutcome, StoreError> {
-        Ingest::new(self.clone()).one(part).await
+        ingest(self).one(part).await
     }
 
     async fn ingest_batch(
         &self,
         parts: Vec<IncomingPart>,
     ) -> Result<Vec<Result<IngestOutcome, StoreError>>, StoreError> {
-        Ingest::new(self.clone()).batch(parts).await
+        ingest(self).batch(parts).await
     }
 
     async fn flush_incomplete(
@@ -46,10 +48,13 @@ impl TakeIn for Store {
         older_than: Duration,
         now: OffsetDateTime,
     ) -> Result<Vec<MessageId>, StoreError> {
-        Ingest::new(self.clone())
-            .flush_incomplete(older_than, now)
-            .await
+        ingest(self).flush_incomplete(older_than, now).await
     }
+}
+
+/// The ingest path over `store`, with the built-in code rules.
+fn ingest(store: &Store) -> Ingest {
+    Ingest::new(store.clone(), Arc::new(CodeExtractor::new()))
 }
 
 /// The SIM the tests' SMS arrive on.
