@@ -71,6 +71,7 @@ pub fn port_to_proto(view: &PortView) -> pb::SimulatedPort {
         msisdn: view.msisdn.clone().unwrap_or_default(),
         msisdn_on_sim: view.msisdn_on_sim,
         stored: view.stored,
+        listings: view.listings,
         faults: view.faults.clone(),
     }
 }
@@ -92,6 +93,7 @@ pub fn port_from_proto(port: pb::SimulatedPort) -> Result<PortView, String> {
         msisdn: non_empty(port.msisdn),
         msisdn_on_sim: port.msisdn_on_sim,
         stored: port.stored,
+        listings: port.listings,
         faults: port.faults,
     })
 }

@@ -174,6 +174,9 @@ pub struct PortView {
     pub msisdn_on_sim: bool,
     /// SMS held in the modem's storages.
     pub stored: u32,
+    /// `+CMGL` listings the modem answered: each sweep of the host's adds one (or one per
+    /// storage).
+    pub listings: u64,
     /// Active faults by short name.
     pub faults: Vec<String>,
 }
@@ -508,6 +511,7 @@ impl PortTask {
             msisdn: summary.msisdn.clone(),
             msisdn_on_sim: summary.msisdn_on_sim,
             stored: summary.stored as u32,
+            listings: summary.listings,
             faults,
         }
     }

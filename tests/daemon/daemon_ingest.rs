@@ -141,6 +141,17 @@ impl Bench {
         .await;
     }
 
+    /// How many times each modem has listed its storage (`+CMGL`), by port.
+    async fn listings(&self) -> Vec<u64> {
+        self.rack
+            .list()
+            .await
+            .unwrap()
+            .iter()
+            .map(|port| port.listings)
+            .collect()
+    }
+
     async fn stored_on_modems(&self) -> u32 {
         self.rack
             .list()
@@ -249,8 +260,15 @@ async fn every_sms_is_stored_once_and_leaves_the_modem_only_after_its_commit() {
         .await;
     // Deleted from the modems once committed.
     bench.until_modems_empty().await;
-    // A few sweeps later: still exactly six.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // Two more sweeps of every port later (each lists the storage): still exactly six.
+    let listed = bench.listings().await;
+    until("two more sweeps of every port", BOUND, async || {
+        let now = bench.listings().await;
+        now.iter()
+            .zip(&listed)
+            .all(|(now, before)| *now >= before + 2)
+    })
+    .await;
     assert_eq!(bench.daemon.pool().message_count().unwrap(), 6);
     let texts = bench.texts();
     assert_eq!(texts.len(), 6);

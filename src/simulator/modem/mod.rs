@@ -84,6 +84,8 @@ pub struct Modem {
     rng: SplitMix64,
     /// Power-on instant of the instance, for the simulated wall clock.
     created: Instant,
+    /// `+CMGL` listings answered since the instance was made (reboots included).
+    listings: u64,
 }
 
 /// A SIM card in (or out of) the slot, with what lives on it.
@@ -329,6 +331,9 @@ pub struct ModemSummary {
     pub smsc: String,
     /// Messages stored in ME and in the inserted SIM.
     pub stored: usize,
+    /// `+CMGL` listings answered so far: how a test sees that the host swept the storage
+    /// (and so that a sweep found nothing new) without waiting a fixed time.
+    pub listings: u64,
     /// Active persistent faults by short name (`hang`, `slow`, `not-registered`, `no-sim`,
     /// `storage-full`); empty when none.
     pub faults: Vec<String>,
@@ -373,6 +378,7 @@ impl Modem {
             echo: Vec::new(),
             rng,
             created: now,
+            listings: 0,
         };
         created.reboot(now, true);
         created
@@ -476,6 +482,7 @@ impl Modem {
             msisdn_on_sim: sim.is_some_and(|card| card.identity.msisdn_on_sim),
             smsc: sim.map(|card| card.smsc.clone()).unwrap_or_default(),
             stored: self.me.used() + sim.map_or(0, |card| card.sm.used()),
+            listings: self.listings,
             faults,
         }
     }

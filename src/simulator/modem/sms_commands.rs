@@ -289,6 +289,9 @@ impl Modem {
     // [<alpha>],[<scts>]<CR><LF><data>`. Listed unread messages become read.
     fn cmgl(&mut self, command: &Command) -> Reply {
         let text_mode = self.settings.cmgf == 1;
+        if command.op != Op::Test {
+            self.listings += 1;
+        }
         if command.op == Op::Test {
             self.sms_ready()?;
             return lines(vec![if text_mode {

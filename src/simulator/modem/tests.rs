@@ -618,6 +618,9 @@ fn a_stored_sms_is_announced_listed_read_and_deleted() {
     assert_eq!(bench.at("AT+CMGR=1"), "\r\n+CMS ERROR: 321\r\n");
     assert_eq!(bench.at("AT+CMGR=31"), "\r\n+CMS ERROR: 321\r\n");
     assert_eq!(bench.modem.summary().stored, 0);
+    // Three listings answered (a test form would not count).
+    bench.at("AT+CMGL=?");
+    assert_eq!(bench.modem.summary().listings, 3);
 }
 
 #[test]
