@@ -131,6 +131,10 @@ pub enum FinalResult {
     CmeError(ErrorCode),
     /// `+CMS ERROR: <err>` (TS 27.005 §3.2.5): an SMS service error.
     CmsError(ErrorCode),
+    /// `COMMAND NOT SUPPORT`: not V.250, but the final result Huawei sticks give a command
+    /// they do not know (gammu issue #374's E173 log). Without it the command would wait
+    /// out its timeout and the modem would pass for silent.
+    NotSupported,
 }
 
 impl FinalResult {
@@ -150,6 +154,7 @@ impl FinalResult {
             "NO DIALTONE" | "NO DIAL TONE" => FinalResult::NoDialtone,
             "BUSY" => FinalResult::Busy,
             "NO ANSWER" => FinalResult::NoAnswer,
+            "COMMAND NOT SUPPORT" => FinalResult::NotSupported,
             _ => {
                 if let Some(rest) = text.strip_prefix("+CME ERROR:") {
                     FinalResult::CmeError(ErrorCode::parse(rest))
@@ -729,6 +734,20 @@ mod tests {
         );
         assert!(FinalResult::Ok.is_success());
         assert!(!FinalResult::CmsError(ErrorCode::Numeric(500)).is_success());
+    }
+
+    #[test]
+    fn huaweis_command_not_support_is_a_final_result() {
+        // gammu issue #374, Huawei E173: `AT+CPROT=?` answered with this line alone.
+        assert_eq!(
+            finals(
+                b"COMMAND NOT SUPPORT
+COMMAND NOT SUPPORTED
+"
+            ),
+            vec![Some(FinalResult::NotSupported), None]
+        );
+        assert!(!FinalResult::NotSupported.is_success());
     }
 
     #[test]

@@ -221,6 +221,7 @@ impl fmt::Display for FinalResult {
             FinalResult::NoAnswer => f.write_str("NO ANSWER"),
             FinalResult::CmeError(c) => write!(f, "+CME ERROR: {}", code(c)),
             FinalResult::CmsError(c) => write!(f, "+CMS ERROR: {}", code(c)),
+            FinalResult::NotSupported => f.write_str("COMMAND NOT SUPPORT"),
         }
     }
 }
@@ -372,6 +373,9 @@ impl AtChannel {
             }
         };
         if !response.result.is_success() {
+            if let Some(answer) = command.answer_in_failure(&response.result) {
+                return Ok(answer);
+            }
             return Err(RunError::Rejected {
                 command: command_name(&text),
                 result: response.result,

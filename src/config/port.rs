@@ -48,17 +48,22 @@ pub enum ModemModel {
     HuaweiE3372,
     /// `huawei-e173`: Huawei E173 USB stick, 3G.
     HuaweiE173,
+    /// `terse`: a minimal 27.005 modem that answers a plain `AT` with `ERROR`, never
+    /// echoes, lists an empty store as `+CMS ERROR: 321` and answers unknown commands with
+    /// `COMMAND NOT SUPPORT`.
+    Terse,
 }
 
 impl ModemModel {
     /// Every model, in the order their names are listed.
-    pub const ALL: [ModemModel; 6] = [
+    pub const ALL: [ModemModel; 7] = [
         ModemModel::Generic,
         ModemModel::QuectelEc2x,
         ModemModel::SimcomSim800,
         ModemModel::SimcomSim7600,
         ModemModel::HuaweiE3372,
         ModemModel::HuaweiE173,
+        ModemModel::Terse,
     ];
 
     /// The model's name, as the file writes it.
@@ -70,6 +75,7 @@ impl ModemModel {
             ModemModel::SimcomSim7600 => "sim7600",
             ModemModel::HuaweiE3372 => "huawei-e3372",
             ModemModel::HuaweiE173 => "huawei-e173",
+            ModemModel::Terse => "terse",
         }
     }
 }
@@ -171,7 +177,7 @@ mod tests {
         );
         assert_eq!(
             "nokia".parse::<ModemModel>().unwrap_err().to_string(),
-            "unknown modem personality 'nokia' (known: generic, quectel-ec25, sim800, sim7600, huawei-e3372, huawei-e173)"
+            "unknown modem personality 'nokia' (known: generic, quectel-ec25, sim800, sim7600, huawei-e3372, huawei-e173, terse)"
         );
     }
 

@@ -64,6 +64,11 @@ pub struct SessionContext<'a> {
 /// Two timeouts in a row mean the modem has stopped answering; one may be a slow SIM.
 const TIMEOUTS_BEFORE_UNRESPONSIVE: u32 = 2;
 
+/// What a port is probed with until the modem answers, in turn: `AT` first, then commands
+/// nearly every modem accepts, for firmware that ignores a line with no command (V.250
+/// leaves its answer open). Every one of them is harmless to repeat.
+const PROBES: [&str; 4] = ["AT", "ATE0", "AT+CGMI", "ATI"];
+
 /// An open port.
 pub struct Session<'a> {
     context: SessionContext<'a>,
@@ -222,18 +227,34 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    /// `AT` until `OK`: a modem just plugged in or reset boots for a few seconds.
+    /// Probes until the modem answers anything: a modem just plugged in or reset boots for
+    /// a few seconds. Any final result code proves it alive (some answer a plain `AT` with
+    /// `ERROR`, Huawei firmware an unknown command with `COMMAND NOT SUPPORT`); only silence
+    /// is "no answer". The [`PROBES`] are tried in turn, each once a second.
     async fn wait_until_answering(&mut self) -> Step<()> {
         let deadline = tokio::time::Instant::now() + self.context.settings.boot_wait;
+        let mut probes = PROBES.iter().cycle();
         loop {
-            match self.channel.raw("AT", Duration::from_secs(1)).await {
-                Ok(response) if response.result.is_success() => return Ok(()),
+            let probe = probes.next().copied().unwrap_or("AT");
+            match self.channel.raw(probe, Duration::from_secs(1)).await {
+                Ok(response) => {
+                    if !response.result.is_success() {
+                        tracing::info!(
+                            port = self.context.path,
+                            probe,
+                            result = %response.result,
+                            "the modem answers, though not with OK"
+                        );
+                    }
+                    return Ok(());
+                }
                 Err(error) if error.is_port_lost() => {
                     return Err(SessionEnd::PortLost(error.to_string()));
                 }
                 _ if tokio::time::Instant::now() >= deadline => {
                     return Err(SessionEnd::Unresponsive(format!(
-                        "no answer to AT within {:?}",
+                        "no answer to {} within {:?}",
+                        PROBES.join(", "),
                         self.context.settings.boot_wait
                     )));
                 }

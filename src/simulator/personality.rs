@@ -37,17 +37,21 @@ pub enum Personality {
     HuaweiE3372,
     /// Huawei E173 USB stick, 3G, with its chatty periodic `^BOOT`/`^RSSI` lines.
     HuaweiE173,
+    /// A minimal modem with the answers that stopped the daemon on a modem it was not
+    /// written against: see [`TERSE`].
+    Terse,
 }
 
 impl Personality {
     /// Every personality, in the order `for_mixed` hands them out.
-    pub const ALL: [Personality; 6] = [
+    pub const ALL: [Personality; 7] = [
         Personality::Generic,
         Personality::QuectelEc2x,
         Personality::SimcomSim800,
         Personality::SimcomSim7600,
         Personality::HuaweiE3372,
         Personality::HuaweiE173,
+        Personality::Terse,
     ];
 
     /// The personality of port `index` in a mixed rack: round robin over [`Personality::ALL`],
@@ -70,6 +74,7 @@ impl Personality {
             Personality::SimcomSim7600 => &SIMCOM_SIM7600,
             Personality::HuaweiE3372 => &HUAWEI_E3372,
             Personality::HuaweiE173 => &HUAWEI_E173,
+            Personality::Terse => &TERSE,
         }
     }
 }
@@ -103,6 +108,7 @@ impl From<ModemModel> for Personality {
             ModemModel::SimcomSim7600 => Personality::SimcomSim7600,
             ModemModel::HuaweiE3372 => Personality::HuaweiE3372,
             ModemModel::HuaweiE173 => Personality::HuaweiE173,
+            ModemModel::Terse => Personality::Terse,
         }
     }
 }
@@ -117,6 +123,7 @@ impl From<Personality> for ModemModel {
             Personality::SimcomSim7600 => ModemModel::SimcomSim7600,
             Personality::HuaweiE3372 => ModemModel::HuaweiE3372,
             Personality::HuaweiE173 => ModemModel::HuaweiE173,
+            Personality::Terse => ModemModel::Terse,
         }
     }
 }
@@ -301,6 +308,32 @@ pub struct Profile {
     pub sim_removed_urc: &'static str,
     /// Periodic vendor lines, silenced by `AT^CURC=0` (Huawei).
     pub periodic: Option<Periodic>,
+    /// Answers that depart from V.250 and TS 27.005 themselves.
+    pub quirks: Quirks,
+}
+
+/// How a modem's answers depart from V.250 and TS 27.005, beyond its vendor's dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quirks {
+    /// A command line with no command (a plain `AT`) is answered `ERROR`, not `OK`.
+    pub bare_at_error: bool,
+    /// Nothing typed is ever echoed, whatever `ATE` says (`ATE0`/`ATE1` still answer `OK`).
+    pub never_echoes: bool,
+    /// `+CMGL` of an empty store answers `+CMS ERROR: <n>` instead of a bare `OK`.
+    pub empty_listing_error: Option<u16>,
+    /// Commands the modem does not know are answered `COMMAND NOT SUPPORT` (Huawei's final
+    /// result, not in V.250) instead of `ERROR`.
+    pub command_not_support: bool,
+}
+
+impl Quirks {
+    /// Answers as the specs write them.
+    pub const NONE: Quirks = Quirks {
+        bare_at_error: false,
+        never_echoes: false,
+        empty_listing_error: None,
+        command_not_support: false,
+    };
 }
 
 impl Profile {
@@ -388,6 +421,7 @@ pub const GENERIC: Profile = Profile {
     eps: false,
     sim_removed_urc: "+CPIN: NOT READY",
     periodic: None,
+    quirks: Quirks::NONE,
 };
 
 /// Quectel EC25 boot: `RDY`, `+CFUN: 1`, `+CPIN: READY`, `+QUSIM: 1`, `+QIND: SMS DONE`,
@@ -451,6 +485,7 @@ pub const QUECTEL_EC25: Profile = Profile {
     eps: true,
     sim_removed_urc: "+CPIN: NOT READY",
     periodic: None,
+    quirks: Quirks::NONE,
 };
 
 /// SIM800 boot: `RDY`, `+CFUN: 1`, `+CPIN: READY`, then `Call Ready` and `SMS Ready` once the
@@ -512,6 +547,7 @@ pub const SIMCOM_SIM800: Profile = Profile {
     eps: false,
     sim_removed_urc: "+CPIN: NOT READY",
     periodic: None,
+    quirks: Quirks::NONE,
 };
 
 /// SIM7600 boot: `RDY`, `+CPIN: READY`, `SMS DONE`, `PB DONE` (SIM7500_SIM7600 Series AT
@@ -575,6 +611,7 @@ pub const SIMCOM_SIM7600: Profile = Profile {
     eps: true,
     sim_removed_urc: "+SIMCARD: NOT AVAILABLE",
     periodic: None,
+    quirks: Quirks::NONE,
 };
 
 /// Huawei sticks print no `RDY`; they announce the SIM with `^SIMST` and then chatter.
@@ -638,6 +675,7 @@ pub const HUAWEI_E3372: Profile = Profile {
         every: Duration::from_secs(10),
         lines: &["^RSSI:{rssi}", "^RSSI:{rssi}", "^MODE:7,17"],
     }),
+    quirks: Quirks::NONE,
 };
 
 /// Huawei E173 (3G stick, firmware 11.126.x).
@@ -671,6 +709,34 @@ pub const HUAWEI_E173: Profile = Profile {
     ..HUAWEI_E3372
 };
 
+/// A minimal 27.005 modem, built from what stopped the daemon on a modem simulator it was
+/// not written against, so that every test meets those answers:
+/// - a plain `AT` (a line with no command) is answered `ERROR`: the modem is alive all the
+///   same, and the daemon must not wait for an `OK` that never comes;
+/// - nothing is ever echoed (`ATE0`/`ATE1` answer `OK` and change nothing), so no response
+///   starts with its command;
+/// - `+CMGL` of an empty store is `+CMS ERROR: 321` ("invalid memory index") rather than a
+///   bare `OK`: an empty store, not a failure;
+/// - an unknown command is `COMMAND NOT SUPPORT`, the final result Huawei sticks print
+///   (the E173 transcript of gammu issue #374 in the shared test data; also met by
+///   matrix-appservice-sms issue #10 after `ATE0`).
+///
+/// Otherwise it is [`GENERIC`]: no boot lines, `+CCID`, SM storage.
+pub const TERSE: Profile = Profile {
+    manufacturer: "Terse",
+    model: "Minimal 27.005 Modem",
+    revision: "0.9",
+    ati_revision: "0.9",
+    imei_tac: "35209901",
+    quirks: Quirks {
+        bare_at_error: true,
+        never_echoes: true,
+        empty_listing_error: Some(321),
+        command_not_support: true,
+    },
+    ..GENERIC
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -697,7 +763,8 @@ mod tests {
     fn mixed_racks_round_robin() {
         assert_eq!(Personality::for_mixed(0), Personality::Generic);
         assert_eq!(Personality::for_mixed(4), Personality::HuaweiE3372);
-        assert_eq!(Personality::for_mixed(6), Personality::Generic);
+        assert_eq!(Personality::for_mixed(6), Personality::Terse);
+        assert_eq!(Personality::for_mixed(7), Personality::Generic);
     }
 
     #[test]

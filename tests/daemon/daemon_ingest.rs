@@ -561,3 +561,42 @@ async fn a_wrong_pin_is_tried_once_even_across_restarts() {
     wait_for_port(&daemon, 1, PortState::Ready, "").await;
     stop_daemon(daemon).await;
 }
+
+/// A modem that answers a plain `AT` with `ERROR`, never echoes, lists an empty store as
+/// `+CMS ERROR: 321` and answers unknown commands `COMMAND NOT SUPPORT` is inventoried and
+/// stores an injected SMS; its empty listings are no error for the port.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_terse_modem_is_inventoried_and_stores_an_injected_sms() {
+    use modempool::simulator::personality::Personality;
+    let bench = Bench::start(1, PersonalityChoice::One(Personality::Terse)).await;
+    bench.all_ready(1).await;
+    let view = bench.rack.view(0).await.unwrap();
+    let sims = bench.daemon.pool().sims().unwrap();
+    assert_eq!(sims.len(), 1);
+    assert_eq!(Some(&sims[0].iccid), view.iccid.as_ref());
+    bench
+        .rack
+        .send_sms(0, sms("Bank", "Your code is 551177"), 1)
+        .await
+        .unwrap();
+    bench
+        .until("the SMS stored", |bench| {
+            bench.daemon.pool().message_count().unwrap() == 1
+        })
+        .await;
+    bench.until_modems_empty().await;
+    // Two more sweeps of the now empty store, each answered `+CMS ERROR: 321`.
+    let listed = bench.listings().await;
+    until("two more sweeps", BOUND, async || {
+        let now = bench.listings().await;
+        now.iter()
+            .zip(&listed)
+            .all(|(now, before)| *now >= before + 2)
+    })
+    .await;
+    let ports = bench.daemon.ports();
+    assert_eq!(ports[0].state, PortState::Ready);
+    assert_eq!(ports[0].detail, None, "an empty store is not an error");
+    assert_eq!(bench.daemon.pool().message_count().unwrap(), 1);
+    stop_daemon(bench.daemon).await;
+}

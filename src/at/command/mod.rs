@@ -38,7 +38,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use super::digest::Event;
+use super::digest::{Event, FinalResult};
 use super::fields::{Field, split as split_fields};
 
 mod functionality;
@@ -128,6 +128,14 @@ pub trait Command {
     /// Parses the information lines collected before `OK` (PDU pairs included), or says what
     /// was unexpected. A failing final result code never reaches here: it is the runner's.
     fn parse(&self, lines: &[ResponseLine]) -> Result<Self::Response, ResponseError>;
+
+    /// The answer a failing final result stands for, where a dialect says "nothing" with an
+    /// error (`+CMS ERROR: 321` for a listing of an empty store); `None`, the default, for
+    /// a real failure.
+    fn answer_in_failure(&self, result: &FinalResult) -> Option<Self::Response> {
+        let _ = result;
+        None
+    }
 
     /// The prefix of the information lines that answer this command, e.g. `+CPIN:` for
     /// `AT+CPIN?`. The runner gives a line with this prefix to the command even when the same

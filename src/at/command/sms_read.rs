@@ -2,7 +2,8 @@
 //! `+CMTI` announced, and acknowledging a message routed with `+CMT`. Decoding the PDUs is
 //! [`crate::pdu`]'s job.
 
-use super::{Command, Info, ResponseError, ResponseLine, TimeoutClass};
+use super::{Command, FinalResult, Info, ResponseError, ResponseLine, TimeoutClass};
+use crate::at::error_codes::CmsError;
 
 /// Which stored messages `+CMGL` lists: PDU-mode `<stat>` values (TS 27.005 §3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +73,17 @@ impl Command for ListMessages {
                 ResponseLine::Text(text) => Err(ResponseError::new("+CMGL", Some(text), EXPECTED)),
             })
             .collect()
+    }
+
+    /// Some modems list an empty store as `+CMS ERROR: 321` (invalid memory index) instead
+    /// of a bare `OK`: nothing to drain, not a failure to report at every sweep.
+    fn answer_in_failure(&self, result: &FinalResult) -> Option<Vec<StoredPdu>> {
+        match result {
+            FinalResult::CmsError(code) => (CmsError::from_error_code(code)
+                == Some(CmsError::InvalidMemoryIndex))
+            .then(Vec::new),
+            _ => None,
+        }
     }
 }
 
@@ -149,6 +161,29 @@ impl Command for AcknowledgeMessage {
 mod tests {
     use super::*;
     use crate::at::command::fixtures::{PDU_ONE, PDU_TWO, pdu, text};
+
+    #[test]
+    fn an_empty_store_listed_as_invalid_index_is_an_empty_listing() {
+        let list = ListMessages(MessageStatus::All);
+        let invalid_index = |code| FinalResult::CmsError(code);
+        use crate::at::digest::ErrorCode;
+        assert_eq!(
+            list.answer_in_failure(&invalid_index(ErrorCode::Numeric(321))),
+            Some(Vec::new())
+        );
+        assert_eq!(
+            list.answer_in_failure(&invalid_index(ErrorCode::Verbose(
+                "invalid memory index".to_owned()
+            ))),
+            Some(Vec::new())
+        );
+        // A full store, a SIM failure or a plain ERROR stay failures.
+        assert_eq!(
+            list.answer_in_failure(&invalid_index(ErrorCode::Numeric(322))),
+            None
+        );
+        assert_eq!(list.answer_in_failure(&FinalResult::Error), None);
+    }
 
     #[test]
     fn command_texts_are_exact() {

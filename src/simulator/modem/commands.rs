@@ -157,7 +157,8 @@ impl Modem {
             "+CSMS" | "+CPMS" | "+CMGF" | "+CSCA" | "+CNMI" | "+CMGL" | "+CMGR" | "+CMGD"
             | "+CMGW" | "+CMGS" | "+CNMA" => self.sms_command(command, now),
             // Phonebooks, clocks, batteries... are not simulated: `ERROR`, as on a module
-            // without them (gammu and the daemon both cope).
+            // without them (gammu and the daemon both cope), or the quirk's own answer.
+            _ if self.profile.quirks.command_not_support => Err(Failure::NotSupported),
             _ => Err(Failure::Error),
         }
     }

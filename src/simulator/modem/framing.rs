@@ -99,6 +99,8 @@ impl Modem {
     /// firmwares do, although TS 27.005 §3.2.5 has `+CMS ERROR` independent of it.
     pub(super) fn failure_line(&self, failure: Failure) -> String {
         match (failure, self.settings.cmee) {
+            // Not V.250: printed whatever +CMEE says, as Huawei firmware does.
+            (Failure::NotSupported, _) => "COMMAND NOT SUPPORT".to_owned(),
             (Failure::Error, _) | (_, 0) => "ERROR".to_owned(),
             (Failure::Cme(code), 1) => format!("+CME ERROR: {code}"),
             (Failure::Cms(code), 1) => format!("+CMS ERROR: {code}"),
@@ -111,7 +113,7 @@ impl Modem {
 
     /// One byte from the host (V.250 §5.2.1 framing, TS 27.005 §3.5.1 prompt input).
     pub(super) fn input_byte(&mut self, byte: u8, now: Instant) {
-        if self.settings.echo {
+        if self.settings.echo && !self.profile.quirks.never_echoes {
             self.echo.push(byte);
         }
         if self.input.prompt.is_some() {
@@ -170,6 +172,10 @@ impl Modem {
             self.respond(now, &[], Err(Failure::Error));
             return;
         };
+        if commands.is_empty() && self.profile.quirks.bare_at_error {
+            self.respond(now, &[], Err(Failure::Error));
+            return;
+        }
         let mut blocks = Vec::new();
         for command in &commands {
             match self.execute(command, now) {

@@ -291,6 +291,8 @@ enum Failure {
     Cme(u16),
     /// `+CMS ERROR: <n>`.
     Cms(u16),
+    /// `COMMAND NOT SUPPORT`: an unknown command on a modem with that quirk.
+    NotSupported,
 }
 
 /// What a command answered.

@@ -340,6 +340,11 @@ impl Modem {
                     .collect()
             })
             .unwrap_or_default();
+        if entries.is_empty()
+            && let Some(code) = self.profile.quirks.empty_listing_error
+        {
+            return Err(Failure::Cms(code));
+        }
         let interleave = self.profile.periodic.is_some() && self.settings.curc;
         let mut out = Vec::new();
         for (count, (slot, sms)) in entries.iter().enumerate() {
