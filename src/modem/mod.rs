@@ -7,7 +7,8 @@
 //! committed it. Its state is published on a `watch` channel for the status views.
 //!
 //! - [`probe`]: who the modem and the SIM are (identity, number by `+CNUM`, USSD or mapping).
-//! - [`session`]: one open port: configure, drain, then serve URCs and polls until it fails.
+//! - [`session`]: one open port: configure, drain, then serve URCs and polls until it fails;
+//!   its ingest half (`session/ingest.rs`) reads SMS and deletes them after the commit.
 //! - [`port`]: the task around sessions: reopening, resets, power cycles, backoff.
 //! - [`discovery`]: which serial ports exist, rescanned.
 //! - [`supervisor`]: one port task per path discovery reports, restarted when it ends.
