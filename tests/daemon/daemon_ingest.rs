@@ -600,3 +600,45 @@ async fn a_terse_modem_is_inventoried_and_stores_an_injected_sms() {
     assert_eq!(bench.daemon.pool().message_count().unwrap(), 1);
     stop_daemon(bench.daemon).await;
 }
+
+/// A Huawei stick that reboots prints no `RDY`, and its PDU mode is the factory default, so
+/// only its indications tell: they went back to `0,0,0,0,0`. The daemon notices, records
+/// `modem_restarted`, configures it again, and the SMS that follows is announced and stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_reboot_is_noticed_and_the_modem_configured_again() {
+    use modempool::simulator::personality::Personality;
+    let bench = Bench::start(1, PersonalityChoice::One(Personality::HuaweiE3372)).await;
+    bench.all_ready(1).await;
+    let path = bench.daemon.ports()[0].path.clone();
+    let restarts = |bench: &Bench| {
+        bench
+            .daemon
+            .pool()
+            .port_events(&path, 100)
+            .unwrap()
+            .iter()
+            .filter(|event| event.kind == "modem_restarted")
+            .count()
+    };
+    let before = restarts(&bench);
+    bench
+        .rack
+        .fault(0, RackFault::Modem(Fault::Reboot))
+        .await
+        .unwrap();
+    bench
+        .until("the reboot recorded", |bench| restarts(bench) > before)
+        .await;
+    bench.all_ready(1).await;
+    bench
+        .rack
+        .send_sms(0, sms("Bank", "Your code is 662211"), 1)
+        .await
+        .unwrap();
+    bench
+        .until("the SMS after the reboot stored", |bench| {
+            bench.daemon.pool().message_count().unwrap() == 1
+        })
+        .await;
+    stop_daemon(bench.daemon).await;
+}

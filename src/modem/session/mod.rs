@@ -80,6 +80,9 @@ pub struct Session<'a> {
     read_storage: Option<String>,
     /// The ICCID command this modem answered last, tried first on every health poll.
     iccid_dialect: Option<IccidDialect>,
+    /// The new-message indications the modem last accepted: a `+CNMI?` that answers
+    /// otherwise means it restarted (or lost its settings) since.
+    indications: Option<NewMessageIndications>,
     consecutive_timeouts: u32,
 }
 
@@ -97,6 +100,7 @@ impl<'a> Session<'a> {
             sim: None,
             read_storage: None,
             iccid_dialect: None,
+            indications: None,
             consecutive_timeouts: 0,
         }
     }
@@ -418,6 +422,7 @@ impl<'a> Session<'a> {
             if self.judge(service)?.is_some() {
                 let routed = self.channel.run(&NewMessageIndications::DIRECT).await;
                 if self.judge(routed)?.is_some() {
+                    self.indications = Some(NewMessageIndications::DIRECT);
                     return Ok(());
                 }
             }
@@ -430,7 +435,58 @@ impl<'a> Session<'a> {
             .channel
             .run(&NewMessageIndications::STORE_AND_NOTIFY)
             .await;
-        self.judge(stored)?;
+        self.indications = self
+            .judge(stored)?
+            .map(|()| NewMessageIndications::STORE_AND_NOTIFY);
+        Ok(())
+    }
+
+    /// Whether the indications set are still in effect, by `+CNMI?`: `Some(false)` when the
+    /// modem answers with others (it restarted, or lost its settings: a Huawei stick that
+    /// rebooted silently stops announcing SMS), `None` when it cannot say (none were set,
+    /// or the read form is refused or unreadable).
+    async fn indications_in_effect(&mut self) -> Step<Option<bool>> {
+        let Some(set) = self.indications else {
+            return Ok(None);
+        };
+        let quick = self.context.settings.timeouts.quick;
+        let answer = self.channel.raw("AT+CNMI?", quick).await;
+        let Some(response) = self.judge(answer)? else {
+            return Ok(None);
+        };
+        if !response.result.is_success() {
+            return Ok(None);
+        }
+        Ok(response
+            .lines
+            .iter()
+            .find_map(|line| cnmi_mode_and_mt(line.text()))
+            .map(|(mode, mt)| mode == set.mode && mt == set.mt))
+    }
+
+    /// The modem restarted, or lost its settings, mid-session: recorded as
+    /// `modem_restarted` (with `why`), then configured again and drained of what it stored
+    /// meanwhile.
+    async fn restarted(&mut self, why: &str) -> Step<()> {
+        tracing::warn!(port = self.context.path, why, "modem restarted");
+        if let Err(error) = self
+            .context
+            .pool
+            .event("modem_restarted", Some(self.context.path), None, why)
+            .await
+        {
+            tracing::error!(port = self.context.path, %error, "could not record a restart");
+        }
+        self.read_storage = None;
+        self.indications = None;
+        self.base_settings().await?;
+        if self.sim.is_some() {
+            self.configure().await?;
+            self.drain().await?;
+            self.set_state(PortState::Ready, None);
+        } else {
+            self.probe_sim().await?;
+        }
         Ok(())
     }
 
@@ -515,27 +571,7 @@ impl<'a> Session<'a> {
                 if self.still_configured().await? {
                     return Ok(());
                 }
-                tracing::info!(port = self.context.path, "modem announced a (re)start");
-                let _ = self
-                    .context
-                    .pool
-                    .event(
-                        "modem_restarted",
-                        Some(self.context.path),
-                        None,
-                        "boot announcement mid-session",
-                    )
-                    .await;
-                self.read_storage = None;
-                self.base_settings().await?;
-                if self.sim.is_some() {
-                    self.configure().await?;
-                    self.drain().await?;
-                    self.set_state(PortState::Ready, None);
-                } else {
-                    self.probe_sim().await?;
-                }
-                Ok(())
+                self.restarted("boot announcement mid-session").await
             }
             Urc::SimStatus(SimStatus::NotInserted) => {
                 tracing::warn!(port = self.context.path, "SIM removed");
@@ -580,9 +616,14 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Whether the modem is still in PDU mode, i.e. has not reset since we configured it.
+    /// Whether the modem is still configured as we left it: in PDU mode, and with the
+    /// indications we set where `+CNMI?` tells. PDU mode alone proves nothing (it is also
+    /// a factory default), so a modem whose indications went back is taken as restarted.
     async fn still_configured(&mut self) -> Step<bool> {
         if self.sim.is_none() {
+            return Ok(false);
+        }
+        if self.indications_in_effect().await? == Some(false) {
             return Ok(false);
         }
         let quick = self.context.settings.timeouts.quick;
@@ -629,7 +670,15 @@ impl<'a> Session<'a> {
                     // query needs the registration the modem now has): probe the slot again.
                     self.probe_sim().await?;
                 } else {
-                    self.assert_indications().await?;
+                    match self.indications_in_effect().await? {
+                        Some(true) => {}
+                        Some(false) => {
+                            self.restarted("+CNMI? no longer gives the indications set")
+                                .await?;
+                        }
+                        // The modem cannot say: set them again, as every poll did before.
+                        None => self.assert_indications().await?,
+                    }
                 }
             }
             None => {
@@ -641,5 +690,29 @@ impl<'a> Session<'a> {
         }
         self.save_port().await;
         Ok(())
+    }
+}
+
+/// `<mode>` and `<mt>` of a `+CNMI: <mode>,<mt>,<bm>,<ds>,<bfr>` line (TS 27.005 §3.4.1),
+/// spaces allowed; `None` for any other line.
+fn cnmi_mode_and_mt(line: &str) -> Option<(u8, u8)> {
+    let rest = line.trim().strip_prefix("+CNMI:")?;
+    let mut fields = rest.split(',').map(|field| field.trim().parse::<u8>().ok());
+    Some((fields.next()??, fields.next()??))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cnmi_answers_give_mode_and_mt() {
+        assert_eq!(cnmi_mode_and_mt("+CNMI: 2,1,0,0,0"), Some((2, 1)));
+        // Huawei after a reboot, and a firmware that spaces its fields.
+        assert_eq!(cnmi_mode_and_mt("+CNMI: 0,0,0,0,0"), Some((0, 0)));
+        assert_eq!(cnmi_mode_and_mt("+CNMI: 2, 2, 0, 1, 0"), Some((2, 2)));
+        assert_eq!(cnmi_mode_and_mt("+CNMI: (0-2),(0-3)"), None);
+        assert_eq!(cnmi_mode_and_mt("+CMGF: 0"), None);
+        assert_eq!(cnmi_mode_and_mt("+CNMI: 2"), None);
     }
 }
