@@ -34,7 +34,11 @@ impl Session<'_> {
             receive: Storage::Sim,
         };
         let selected = self.channel.run(&command).await;
-        let accepted = self.judge(selected)?.is_some();
+        let usage = self.judge(selected)?;
+        if let Some(usage) = usage {
+            self.note_full([usage.read, usage.write, usage.receive]);
+        }
+        let accepted = usage.is_some();
         self.read_storage = accepted.then(|| name.to_owned());
         Ok(accepted)
     }

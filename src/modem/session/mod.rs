@@ -13,8 +13,10 @@ use tokio::sync::watch;
 
 use crate::at::command::{
     Echo, ErrorReporting, IccidDialect, MessageFormat, NewMessageIndications, PinStatus,
-    RegistrationQuery, RegistrationReports, ReportErrors, SelectService, SignalQuality,
+    PreferredStorageQuery, RegistrationQuery, RegistrationReports, ReportErrors, SelectService,
+    SignalQuality, Usage,
 };
+use crate::at::error_codes::CmsError;
 use crate::at::runner::{AtChannel, RunError, Unsolicited};
 use crate::at::urc::{ReadyKind, SimStatus, Urc};
 use crate::config::IngestMode;
@@ -83,6 +85,10 @@ pub struct Session<'a> {
     /// The new-message indications the modem last accepted: a `+CNMI?` that answers
     /// otherwise means it restarted (or lost its settings) since.
     indications: Option<NewMessageIndications>,
+    /// A store was seen full (`+CMS ERROR: 322`, a `+CPMS` answer with every slot used):
+    /// drained as soon as the current step ends, not at the next sweep, because the
+    /// network holds SMS back until there is room.
+    store_full: bool,
     consecutive_timeouts: u32,
 }
 
@@ -101,6 +107,7 @@ impl<'a> Session<'a> {
             read_storage: None,
             iccid_dialect: None,
             indications: None,
+            store_full: false,
             consecutive_timeouts: 0,
         }
     }
@@ -137,6 +144,9 @@ impl<'a> Session<'a> {
                 }
             }
             Err(error) => {
+                if error.cms_error() == Some(CmsError::MemoryFull) {
+                    self.store_full = true;
+                }
                 tracing::warn!(port = self.context.path, %error, "command failed");
                 self.set_detail(Some(error.to_string()));
                 Ok(None)
@@ -464,6 +474,13 @@ impl<'a> Session<'a> {
             .map(|(mode, mt)| mode == set.mode && mt == set.mt))
     }
 
+    /// Marks the port for a drain at once when one of `usages` has every slot used.
+    fn note_full(&mut self, usages: [Usage; 3]) {
+        if usages.iter().any(is_full) {
+            self.store_full = true;
+        }
+    }
+
     /// The modem restarted, or lost its settings, mid-session: recorded as
     /// `modem_restarted` (with `why`), then configured again and drained of what it stored
     /// meanwhile.
@@ -523,6 +540,12 @@ impl<'a> Session<'a> {
                 _ = sweep.tick() => self.drain().await?,
                 // Between commands: nothing is in flight, every SMS read is committed.
                 () = reset.notified() => return Ok(SessionEnd::ResetRequested),
+            }
+            if self.store_full {
+                tracing::warn!(port = self.context.path, "a store is full: draining now");
+                self.drain().await?;
+                // What the drain itself saw of the store before its deletes is no news.
+                self.store_full = false;
             }
         }
     }
@@ -649,8 +672,12 @@ impl<'a> Session<'a> {
         Ok(self.judge(iccid)?.flatten() == expected && expected.is_some())
     }
 
-    /// Signal, registration, the SIM still the same, indications still on.
+    /// Signal, registration, the SIM still the same, indications still on, no store full.
     async fn health(&mut self) -> Step<()> {
+        let stores = self.channel.run(&PreferredStorageQuery).await;
+        if let Some(stores) = self.judge(stores)? {
+            self.note_full([stores.read.usage, stores.write.usage, stores.receive.usage]);
+        }
         let signal = self.channel.run(&SignalQuality).await;
         if let Some(signal) = self.judge(signal)? {
             metrics::port_signal(self.context.path, signal.rssi);
@@ -693,6 +720,12 @@ impl<'a> Session<'a> {
     }
 }
 
+/// Whether a store has every slot used. A store of no slots (the status-report store of
+/// some modems, `"SR",0,0`) is never full: nothing can go there to be held back.
+fn is_full(usage: &Usage) -> bool {
+    usage.total > 0 && usage.used >= usage.total
+}
+
 /// `<mode>` and `<mt>` of a `+CNMI: <mode>,<mt>,<bm>,<ds>,<bfr>` line (TS 27.005 §3.4.1),
 /// spaces allowed; `None` for any other line.
 fn cnmi_mode_and_mt(line: &str) -> Option<(u8, u8)> {
@@ -704,6 +737,16 @@ fn cnmi_mode_and_mt(line: &str) -> Option<(u8, u8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_store_is_full_when_every_slot_is_used() {
+        let usage = |used, total| Usage { used, total };
+        // Huawei E3276, `+CPMS: 20,20,20,20,18,30` (gammu issue #680).
+        assert!(is_full(&usage(20, 20)));
+        assert!(!is_full(&usage(18, 30)));
+        assert!(!is_full(&usage(0, 0)));
+        assert!(is_full(&usage(21, 20)));
+    }
 
     #[test]
     fn cnmi_answers_give_mode_and_mt() {
