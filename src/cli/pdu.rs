@@ -179,6 +179,12 @@ pub enum JsonReport<'a> {
 pub struct JsonContent<'a> {
     /// gsm7 / ucs2 / 8bit.
     pub encoding: &'static str,
+    /// The TP-DCS octet as received, for the coding groups the other fields do not name.
+    pub dcs: u8,
+    /// The message class (0 flash, 1 phone, 2 SIM, 3 terminal equipment), when the coding
+    /// group carries one (TS 23.038 §4: groups 00xx and 01xx with bit 4 set, and 1111).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<u8>,
     /// The text; null for binary 8-bit data.
     pub text: Option<&'a str>,
     /// For 8-bit data, the octets after the header in lower-case hex.
@@ -191,10 +197,18 @@ pub struct JsonContent<'a> {
     pub ports: Option<JsonPorts>,
 }
 
-impl<'a> From<&'a UserData> for JsonContent<'a> {
-    fn from(user_data: &'a UserData) -> Self {
+impl<'a> JsonContent<'a> {
+    /// The fields of `user_data`, sent with the data coding `coding`.
+    pub fn new(user_data: &'a UserData, coding: &pdu::DataCoding) -> Self {
         JsonContent {
             encoding: user_data.encoding.json_name(),
+            dcs: coding.raw,
+            class: coding.class.map(|class| match class {
+                pdu::MessageClass::Class0 => 0,
+                pdu::MessageClass::Class1 => 1,
+                pdu::MessageClass::Class2 => 2,
+                pdu::MessageClass::Class3 => 3,
+            }),
             text: user_data.text.as_deref(),
             data_hex: (user_data.encoding == pdu::Encoding::EightBit)
                 .then(|| hex::encode(&user_data.octets)),
@@ -275,7 +289,7 @@ impl<'a> From<&'a Result<Pdu, PduError>> for JsonReport<'a> {
                 sender: &deliver.sender.value,
                 sender_type: deliver.sender.type_of_number.json_name(),
                 timestamp: rfc3339(deliver.timestamp),
-                content: JsonContent::from(&deliver.user_data),
+                content: JsonContent::new(&deliver.user_data, &deliver.coding),
                 warnings,
             },
             Message::StatusReport(report) => JsonReport::StatusReport {
@@ -292,7 +306,7 @@ impl<'a> From<&'a Result<Pdu, PduError>> for JsonReport<'a> {
                 reference: submit.reference,
                 recipient: &submit.recipient.value,
                 recipient_type: submit.recipient.type_of_number.json_name(),
-                content: JsonContent::from(&submit.user_data),
+                content: JsonContent::new(&submit.user_data, &submit.coding),
                 warnings,
             },
         }
@@ -467,7 +481,7 @@ mod tests {
             out,
             "{\"kind\":\"deliver\",\"smsc\":\"+31624000000\",\"sender\":\"+31641600986\",\
              \"sender_type\":\"international\",\"timestamp\":\"2002-08-26T19:37:41-01:00\",\
-             \"encoding\":\"gsm7\",\"text\":\"How are you?\",\"concat\":null}\n"
+             \"encoding\":\"gsm7\",\"dcs\":0,\"text\":\"How are you?\",\"concat\":null}\n"
         );
         assert_eq!(summary.exit_code(), 0);
     }

@@ -62,6 +62,7 @@ fn json_deliver_is_exactly_the_documented_object() {
             "sender_type": "international",
             "timestamp": "2002-08-26T19:37:41-01:00",
             "encoding": "gsm7",
+            "dcs": 0,
             "text": "How are you?",
             "concat": null
         })]
@@ -105,6 +106,7 @@ fn json_status_report_submit_and_binary_data() {
             "recipient": "+31641600986",
             "recipient_type": "international",
             "encoding": "ucs2",
+            "dcs": 8,
             "text": "Привет",
             "concat": null
         })

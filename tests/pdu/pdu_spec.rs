@@ -113,6 +113,7 @@ fn gsm7_every_extension_table_character_is_escape_plus_septet() {
             "sender_type": "international",
             "timestamp": "2024-05-17T12:34:56+02:00",
             "encoding": "gsm7",
+            "dcs": 0,
             "text": "a€[]{}~\\^|\u{000C}z",
             "concat": null,
         })
@@ -779,6 +780,9 @@ fn dcs_0x10_is_class_0_flash() {
     assert_eq!(deliver.coding.class, Some(MessageClass::Class0));
     assert_eq!(deliver.coding.encoding, Encoding::Gsm7);
     assert_eq!(deliver.user_data.text.as_deref(), Some("Flash"));
+    // `pdu decode --json` says so, with the octet.
+    let json = json_of(DCS_CLASS0);
+    assert_eq!((&json["dcs"], &json["class"]), (&json!(16), &json!(0)));
 }
 
 // SMSC 07911326040000F0 | FO 04 | OA 0B911346610089F6 | PID 00 | DCS 12 | SCTS 42507121436580 |
@@ -792,6 +796,10 @@ fn dcs_0x12_is_class_2_sim() {
     let deliver = deliver(&pdu);
     assert_eq!(deliver.coding.class, Some(MessageClass::Class2));
     assert_eq!(deliver.user_data.text.as_deref(), Some("SIM"));
+    let json = json_of(DCS_CLASS2);
+    assert_eq!((&json["dcs"], &json["class"]), (&json!(18), &json!(2)));
+    // A coding group without a class says none.
+    assert_eq!(json_of(EXTENSION_TABLE).get("class"), None);
 }
 
 // SMSC 07911326040000F0 | FO 04 | OA 0B911346610089F6 | PID 00 | DCS F0 | SCTS 42507121436580 |
