@@ -23,6 +23,7 @@ FORBIDDEN = {
     "inventory": {"at", "modem", "pool", "store", "api", "cli", "simulator", "metrics", "otp",
                   "pdu", "service_manager"},
     "metrics": "*",
+    "ticker": "*",
     "pdu": "*",
     "otp": "*",
     "at": {"modem", "pool", "store", "api", "config", "cli", "simulator"},

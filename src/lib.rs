@@ -38,6 +38,7 @@ pub mod simulator;
 pub mod store;
 #[cfg(test)]
 mod test_support;
+pub mod ticker;
 
 /// Protobuf and gRPC types generated from `proto/modempool/v1` at build time.
 pub mod proto {

@@ -21,6 +21,7 @@ use crate::metrics::{
     ALLOCATIONS, INGEST_LATENCY, INGEST_LATENCY_BUCKETS, SAMPLE_INTERVAL, STORE_BATCHES, describe,
 };
 use crate::pool::Pool;
+use crate::ticker;
 
 /// Reads what only the pool knows and sets it: allocations active now, batches committed.
 fn sample_pool(pool: &Pool) {
@@ -161,31 +162,21 @@ impl Bound {
 
 /// Refreshes the pool's figures and runs the recorder's upkeep every [`SAMPLE_INTERVAL`]
 /// until `shutdown` turns true.
-async fn sample(handle: PrometheusHandle, pool: Pool, mut shutdown: watch::Receiver<bool>) {
+async fn sample(handle: PrometheusHandle, pool: Pool, shutdown: watch::Receiver<bool>) {
     // The first sample was taken by `Bound::serve`, before `ready`.
     let mut sample = tokio::time::interval_at(
         tokio::time::Instant::now() + SAMPLE_INTERVAL,
         SAMPLE_INTERVAL,
     );
     sample.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        if *shutdown.borrow_and_update() {
-            return;
-        }
-        tokio::select! {
-            changed = shutdown.changed() => {
-                if changed.is_err() {
-                    return;
-                }
-            }
-            _ = sample.tick() => {
-                handle.run_upkeep();
-                // Counting allocations reads the database: off the async threads.
-                let pool = pool.clone();
-                let _ = tokio::task::spawn_blocking(move || sample_pool(&pool)).await;
-            }
-        }
-    }
+    let (handle, pool) = (&handle, &pool);
+    ticker::every_tick_until_shutdown(sample, shutdown, move || async move {
+        handle.run_upkeep();
+        // Counting allocations reads the database: off the async threads.
+        let pool = pool.clone();
+        let _ = tokio::task::spawn_blocking(move || sample_pool(&pool)).await;
+    })
+    .await;
 }
 
 /// The scrape endpoint: `GET /metrics` (and `HEAD`) in the Prometheus text format; any

@@ -6,25 +6,9 @@ use std::time::Duration;
 
 use super::*;
 // SMS go in through the pool's rules, which write through the store under test.
-use crate::pool::ingest::testing::{ICCID, PORT, TakeIn, at, part, sms, store};
-
-fn all_messages(store: &Store) -> Vec<MessageRow> {
-    store
-        .messages(MessageFilter {
-            limit: MessageFilter::MAX_LIMIT,
-            ..MessageFilter::default()
-        })
-        .unwrap()
-}
-
-fn event_kinds(store: &Store) -> Vec<String> {
-    store
-        .events(1000)
-        .unwrap()
-        .into_iter()
-        .map(|event| event.kind)
-        .collect()
-}
+use crate::pool::ingest::testing::{
+    ICCID, PORT, TakeIn, all_messages, at, event_kinds, part, sms, store,
+};
 
 // ---- ports and SIMs -------------------------------------------------------------------------
 

@@ -132,8 +132,7 @@ pub trait Command {
     /// The answer a failing final result stands for, where a dialect says "nothing" with an
     /// error (`+CMS ERROR: 321` for a listing of an empty store); `None`, the default, for
     /// a real failure.
-    fn answer_in_failure(&self, result: &FinalResult) -> Option<Self::Response> {
-        let _ = result;
+    fn answer_in_failure(&self, _result: &FinalResult) -> Option<Self::Response> {
         None
     }
 

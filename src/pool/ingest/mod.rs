@@ -232,12 +232,7 @@ fn take_in(
                 %error,
                 "stored an undecodable PDU"
             );
-            let message = NewMessage {
-                text: None,
-                encoding: None,
-                data_hex: None,
-                ..one_part(&arrival, MessageKind::Undecodable, None, None, None)
-            };
+            let message = one_part(&arrival, MessageKind::Undecodable, None, None, None);
             Some(single(inbox, codes, part_id, &message)?)
         }
         Ok(pdu) => {

@@ -12,7 +12,7 @@ use time::macros::datetime;
 use super::{IncomingPart, Ingest, IngestOutcome};
 use crate::otp::CodeExtractor;
 use crate::pdu::{Address, DeliverSpec};
-use crate::store::{MessageId, Store, StoreError};
+use crate::store::{MessageFilter, MessageId, MessageRow, Store, StoreError};
 
 /// The ingest path over a store, as its methods.
 pub(crate) trait TakeIn {
@@ -69,9 +69,29 @@ pub(crate) fn at(seconds: i64) -> OffsetDateTime {
 
 /// A store in a directory of its own (kept while the `TempDir` lives).
 pub(crate) fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("store.db")).unwrap();
+    let dir = tempfile::tempdir().unwrap(); // ok: test support (cfg(test)); a failure fails the test
+    let store = Store::open(&dir.path().join("store.db")).unwrap(); // ok: test support, as above
     (dir, store)
+}
+
+/// Every message of `store`, oldest first.
+pub(crate) fn all_messages(store: &Store) -> Vec<MessageRow> {
+    store
+        .messages(MessageFilter {
+            limit: MessageFilter::MAX_LIMIT,
+            ..MessageFilter::default()
+        })
+        .unwrap() // ok: test support, as above
+}
+
+/// The kinds of `store`'s events, newest first.
+pub(crate) fn event_kinds(store: &Store) -> Vec<String> {
+    store
+        .events(1000)
+        .unwrap() // ok: test support, as above
+        .into_iter()
+        .map(|event| event.kind)
+        .collect()
 }
 
 /// A PDU read from slot 1 of `iccid`'s port at `received_at`.
@@ -91,7 +111,7 @@ pub(crate) fn sms(sender: &str, text: &str, sent: OffsetDateTime, reference: u16
     let mut spec = DeliverSpec::new(Address::guess(sender), text, sent);
     spec.concat_reference = reference;
     spec.encode()
-        .unwrap()
+        .unwrap() // ok: test support, as above
         .iter()
         .map(|pdu| pdu.to_hex())
         .collect()

@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
-use super::testing::{ICCID, TakeIn, at, long_text, part, sms, store};
+use super::testing::{ICCID, TakeIn, all_messages, at, event_kinds, long_text, part, sms, store};
 use super::{IncomingPart, IngestOutcome};
 use crate::pdu::address::write_tp_address;
 use crate::pdu::{Address, DeliverSpec, SubmitSpec};
-use crate::store::{MessageFilter, MessageKind, MessageRow, SimState, Store, StoreError};
+use crate::store::{MessageKind, SimState, Store, StoreError};
 
 /// One part of a UCS2 multipart SMS, written by hand so a test can split a surrogate pair
 /// (the encoder never does).
@@ -20,24 +20,6 @@ fn ucs2_part(sender: &str, reference: u8, total: u8, sequence: u8, payload: &[u8
     octets.extend_from_slice(&[0x05, 0x00, 0x03, reference, total, sequence]);
     octets.extend_from_slice(payload);
     hex::encode_upper(octets)
-}
-
-fn all_messages(store: &Store) -> Vec<MessageRow> {
-    store
-        .messages(MessageFilter {
-            limit: MessageFilter::MAX_LIMIT,
-            ..MessageFilter::default()
-        })
-        .unwrap()
-}
-
-fn event_kinds(store: &Store) -> Vec<String> {
-    store
-        .events(1000)
-        .unwrap()
-        .into_iter()
-        .map(|event| event.kind)
-        .collect()
 }
 
 // ---- exactly once ---------------------------------------------------------------------------
