@@ -80,6 +80,10 @@ enum Command {
         /// Do not serve the rack page (sets web.enabled = false).
         #[arg(long)]
         no_web: bool,
+        /// Write each port's AT dialogue to DIR/<slot>.jsonl (replaces capture.dir): for a
+        /// bug report about a modem; read it with `modempool at explain`.
+        #[arg(long, value_name = "DIR")]
+        capture: Option<std::path::PathBuf>,
         /// A SIM (by ICCID) whose configured PIN it refused may be tried once more: for
         /// after the PIN in the configuration was fixed. Repeatable.
         #[arg(long = "retry-pin", value_name = "ICCID")]
@@ -506,6 +510,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             partner_listen,
             web_listen,
             no_web,
+            capture,
             retry_pins,
             rack_args,
             link_dir,
@@ -522,6 +527,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     partner_listen,
                     web_listen,
                     no_web,
+                    capture,
                 },
                 simulate,
                 personality: rack_args.personality,

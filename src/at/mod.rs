@@ -13,14 +13,20 @@
 //! - [`runner`]: the one tokio task per port that owns the byte stream: one command in flight,
 //!   timeouts per command class, a command's lines told from URCs, URCs on a channel.
 //!
+//! - [`transcript`]: the one format of a port's dialogue (captured, explained, replayed);
+//!   [`capture`] writes it as the runner talks, [`explain`] says what the daemon makes of
+//!   each line of one.
+//!
 //! Only the runner knows tokio: the others are pure, so every quirk can be tested with a
 //! byte transcript.
 
+pub mod capture;
 pub mod command;
 pub mod digest;
 pub mod error_codes;
 mod fields;
 pub mod runner;
+pub mod transcript;
 pub mod urc;
 
 pub use digest::{DigestStats, Digester, ErrorCode, Event, FinalResult, GarbageReason, Line};

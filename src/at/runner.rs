@@ -32,6 +32,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep_until, timeout};
 
+use super::capture::CaptureSink;
 use super::command::{Command, ResponseError, ResponseLine, TimeoutClass, name_of, prefix_of};
 use super::digest::{Digester, Event, FinalResult, GarbageReason};
 use super::error_codes::{CmeError, CmsError};
@@ -59,6 +60,9 @@ pub struct RunnerConfig {
     pub resync_limit: Duration,
     /// How long each [`TimeoutClass`] may take.
     pub timeouts: Timeouts,
+    /// Where the dialogue is captured (`serve --capture`), if anywhere: every command
+    /// written and every read's bytes go to it, without ever blocking the port.
+    pub capture: Option<CaptureSink>,
 }
 
 impl Default for RunnerConfig {
@@ -68,6 +72,7 @@ impl Default for RunnerConfig {
             resync_quiet: Duration::from_millis(300),
             resync_limit: Duration::from_secs(5),
             timeouts: Timeouts::default(),
+            capture: None,
         }
     }
 }
@@ -514,6 +519,9 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Actor<R, W> {
         bytes.push(b'\r');
         let deadline = Instant::now() + request.timeout;
         tracing::trace!(command = %request.name, "writing command");
+        if let Some(capture) = &self.config.capture {
+            capture.sent(&request.text);
+        }
         Counters::bump(&self.counters.commands, 1);
         self.pending = Some(Pending {
             request,
@@ -562,6 +570,9 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Actor<R, W> {
         match read {
             Ok(0) => Err(RunnerExit::EndOfFile),
             Ok(n) => {
+                if let Some(capture) = &self.config.capture {
+                    capture.received(&buffer[..n]);
+                }
                 self.digester.feed(&buffer[..n]);
                 while let Some(event) = self.digester.next_event() {
                     self.on_event(event).await?;
@@ -663,6 +674,9 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Actor<R, W> {
                 let mut bytes = payload.clone().into_bytes();
                 bytes.push(CTRL_Z);
                 let deadline = pending.deadline;
+                if let Some(capture) = &self.config.capture {
+                    capture.sent(payload);
+                }
                 // Modems echo the PDU in E1; it is no response line.
                 self.digester.expect_echo(payload);
                 self.write(&bytes, deadline).await

@@ -99,6 +99,7 @@ use serde::{Deserialize, Serialize};
 
 // One file per section (or group of sections), each with its checks and their tests.
 mod api;
+mod capture;
 mod database;
 pub(crate) mod e164;
 mod health;
@@ -115,6 +116,7 @@ mod web;
 pub use self::metrics::MetricsConfig;
 pub use self::web::{DEFAULT_WEB_LISTEN, WebConfig};
 pub use api::{ApiConfig, PoolConfig, TlsConfig, TokenConfig, service_name};
+pub use capture::{CaptureConfig, DEFAULT_CAPTURE_FILE_BYTES};
 pub use database::{DATABASE_FILE_NAME, resolve_database_path};
 pub use e164::NumberError;
 pub use health::HealthConfig;
@@ -178,6 +180,8 @@ pub struct Config {
     pub partner_api: PartnerApiConfig,
     /// `[web]`: the rack page. Default: on, at `127.0.0.1:8051`.
     pub web: WebConfig,
+    /// `[capture]`: each port's AT dialogue written to a file. Default: off.
+    pub capture: CaptureConfig,
 }
 
 impl Default for Config {
@@ -199,6 +203,7 @@ impl Default for Config {
             metrics: MetricsConfig::default(),
             partner_api: PartnerApiConfig::default(),
             web: WebConfig::default(),
+            capture: CaptureConfig::default(),
         }
     }
 }
@@ -223,6 +228,8 @@ pub struct Overrides {
     pub web_listen: Option<SocketAddr>,
     /// `--no-web`: turns the rack page off.
     pub no_web: bool,
+    /// `--capture DIR`: replaces `capture.dir` (turns the capture on).
+    pub capture: Option<PathBuf>,
 }
 
 /// One thing wrong in a configuration.
@@ -357,6 +364,11 @@ impl Config {
         {
             problems.push(flag_problem("--db", "an empty path".to_owned()));
         }
+        if let Some(dir) = &overrides.capture
+            && dir.as_os_str().is_empty()
+        {
+            problems.push(flag_problem("--capture", "an empty path".to_owned()));
+        }
         if overrides.metrics.is_some() || overrides.listen.is_some() {
             let metrics = MetricsConfig {
                 listen: overrides.metrics.or(self.metrics.listen),
@@ -452,6 +464,9 @@ impl Config {
         }
         if overrides.no_web {
             self.web.enabled = false;
+        }
+        if let Some(dir) = overrides.capture {
+            self.capture.dir = Some(dir);
         }
         Ok(())
     }
@@ -566,6 +581,7 @@ impl Config {
         sim::pins_problems(&self.pins, &mut problem);
         sim::ussd_problems(&self.ussd, &mut problem);
         sim::numbers_problems(&self.numbers, &mut problem);
+        capture::capture_problems(&self.capture, &mut problem);
         problems
     }
 
@@ -1024,6 +1040,10 @@ listen = "127.0.0.1:9600"
                 }),
                 ..PartnerApiConfig::default()
             },
+            capture: CaptureConfig {
+                dir: Some(PathBuf::from("/var/log/modempool/capture")),
+                ..CaptureConfig::default()
+            },
             ..Config::default()
         };
         // Every setting is valid, and those with a default show exactly the default.
@@ -1268,8 +1288,10 @@ listen = "127.0.0.1:9600"
                 partner_listen: None,
                 web_listen: Some("127.0.0.1:0".parse().unwrap()),
                 no_web: false,
+                capture: Some(PathBuf::from("/tmp/capture")),
             })
             .unwrap();
+        assert_eq!(config.capture.dir, Some(PathBuf::from("/tmp/capture")));
         assert_eq!(config.ports.globs, ["/tmp/sim/*"]);
         assert_eq!(config.database_path(), PathBuf::from("/tmp/test.db"));
         assert_eq!(config.listen.port(), 0);

@@ -57,6 +57,9 @@ pub struct PortSettings {
     pub boot_wait: Duration,
     /// How long to wait for the answer to a number-query USSD code.
     pub ussd_wait: Duration,
+    /// Where the port's dialogue is captured and the capture file's rotation size
+    /// (`[capture]`, `serve --capture`); `None`: not captured.
+    pub capture: Option<(std::path::PathBuf, u64)>,
 }
 
 impl Default for PortSettings {
@@ -73,6 +76,7 @@ impl Default for PortSettings {
             backoff_max: Duration::from_secs(300),
             boot_wait: Duration::from_secs(30),
             ussd_wait: Duration::from_secs(30),
+            capture: None,
         }
     }
 }

@@ -20,6 +20,7 @@ use tokio::task::JoinHandle;
 use tokio_serial::{SerialPort, SerialPortBuilderExt, SerialStream};
 use tracing::Instrument;
 
+use crate::at::capture::Capture;
 use crate::at::runner::{self, RunnerConfig};
 use crate::metrics::{self, RecoveryStep};
 use crate::pool::{PortHandle, PortLink, PortUpdate};
@@ -66,10 +67,7 @@ pub fn spawn_port(
         reset,
     };
     // Every log line of the task carries the slot and, once known, the SIM's ICCID.
-    let slot = task
-        .path
-        .file_name()
-        .map_or_else(|| task.name(), |name| name.to_string_lossy().into_owned());
+    let slot = task.slot();
     let span = tracing::info_span!("port", slot = %slot, iccid = tracing::field::Empty);
     (handle, tokio::spawn(task.run().instrument(span)))
 }
@@ -126,14 +124,37 @@ impl PortTask {
         Ok(stream)
     }
 
-    fn runner_config(&self) -> RunnerConfig {
+    fn runner_config(&self, capture: Option<&Capture>) -> RunnerConfig {
         RunnerConfig {
             timeouts: self.settings.timeouts,
+            capture: capture.map(Capture::begin),
             ..RunnerConfig::default()
         }
     }
 
+    /// The port's capture file, when `[capture]` asks for one. A capture that cannot be
+    /// opened is logged and recorded, and the port runs without it.
+    async fn open_capture(&self) -> Option<Capture> {
+        let (dir, max_file_bytes) = self.settings.capture.as_ref()?;
+        match Capture::open(dir, &self.slot(), *max_file_bytes) {
+            Ok(capture) => Some(capture),
+            Err(error) => {
+                tracing::warn!(port = %self.path.display(), %error, "cannot capture the port");
+                self.event("capture_failed", &error.to_string()).await;
+                None
+            }
+        }
+    }
+
+    /// The slot's name: the port's file name (`modem-1-1.4`, `sim3`).
+    fn slot(&self) -> String {
+        self.path
+            .file_name()
+            .map_or_else(|| self.name(), |name| name.to_string_lossy().into_owned())
+    }
+
     async fn run(mut self) {
+        let capture = self.open_capture().await;
         let mut backoff = self.settings.backoff_initial;
         let mut rung = Rung::Reopen;
         loop {
@@ -162,7 +183,8 @@ impl PortTask {
                     continue;
                 }
             };
-            let (channel, unsolicited, runner) = runner::spawn(stream, self.runner_config());
+            let (channel, unsolicited, runner) =
+                runner::spawn(stream, self.runner_config(capture.as_ref()));
             let path = self.name();
             let context = SessionContext {
                 path: &path,
@@ -192,7 +214,7 @@ impl PortTask {
                     tracing::info!(port = %self.path.display(), "reset requested");
                     self.set_state(PortState::Recovering, Some("reset requested".to_owned()));
                     self.event("reset_requested", "").await;
-                    self.reset().await;
+                    self.reset(capture.as_ref()).await;
                 }
                 SessionEnd::PortLost(reason) => {
                     if !path_exists(&self.path) {
@@ -227,7 +249,7 @@ impl PortTask {
                                 PortState::Recovering,
                                 Some(format!("{reason}; resetting the module")),
                             );
-                            self.reset().await;
+                            self.reset(capture.as_ref()).await;
                             Rung::PowerCycle
                         }
                         Rung::PowerCycle => {
@@ -261,11 +283,11 @@ impl PortTask {
     }
 
     /// Writes the reset command on a fresh open of the port and lets the module restart.
-    async fn reset(&mut self) {
+    async fn reset(&mut self, capture: Option<&Capture>) {
         let Ok(stream) = self.open() else {
             return;
         };
-        let (channel, _unsolicited, runner) = runner::spawn(stream, self.runner_config());
+        let (channel, _unsolicited, runner) = runner::spawn(stream, self.runner_config(capture));
         let result = channel
             .raw(&self.settings.reset_command, Duration::from_secs(10))
             .await;

@@ -63,6 +63,11 @@ impl DaemonOptions {
                 sweep_interval: config.health.sweep_interval(),
                 backoff_initial: config.recovery.backoff_initial(),
                 backoff_max: config.recovery.backoff_max(),
+                capture: config
+                    .capture
+                    .dir
+                    .clone()
+                    .map(|dir| (dir, config.capture.max_file_bytes)),
                 ..defaults
             }
         };
