@@ -45,6 +45,11 @@ enum Command {
         #[command(subcommand)]
         command: PduCommand,
     },
+    /// Read AT dialogues: what the daemon makes of what a modem said.
+    At {
+        #[command(subcommand)]
+        command: AtCommand,
+    },
     /// Run the daemon: find the modems, keep one task per port, store every SMS.
     Serve {
         /// The TOML configuration (every key has a default; see modempool.example.toml).
@@ -325,6 +330,23 @@ fn init_logs(default: &str) {
 }
 
 #[derive(Debug, Subcommand)]
+enum AtCommand {
+    /// Print each line a modem sent, from a capture (`serve --capture`), a transcript or plain
+    /// text (one received line per line), with what the daemon makes of it: echo, response
+    /// (of which command), final (which result), urc (which one, in words), pdu (decoded),
+    /// prompt or noise.
+    Explain {
+        /// One JSON object per received line: transcript, n (index in its lines), text,
+        /// kind, urc, detail, command, pdu (as `pdu decode --json` gives it).
+        #[arg(long)]
+        json: bool,
+        /// The transcript file; `-` reads standard input.
+        #[arg(value_name = "FILE|-")]
+        input: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum PduCommand {
     /// Decode PDUs given as hex arguments, or one per line from stdin with `-`.
     Decode {
@@ -491,6 +513,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let summary = pdu_cli::decode(&inputs, output, &mut stdin.lock(), &mut out)
                 .context("decoding PDUs")?;
             Ok(ExitCode::from(summary.exit_code() as u8))
+        }
+        Command::At {
+            command: AtCommand::Explain { json, input },
+        } => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            modempool::cli::at::explain_file(&input, json, &mut io::stdin().lock(), &mut out)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Pdu {
             command: PduCommand::Encode { kind },

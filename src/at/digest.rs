@@ -143,9 +143,9 @@ impl FinalResult {
         matches!(self, FinalResult::Ok | FinalResult::Connect(_))
     }
 
-    // V.250 §5.7.1 Table 1 (verbose forms); TS 27.007 §9.2 +CME ERROR; TS 27.005 §3.2.5
-    // +CMS ERROR.
-    fn parse(text: &str) -> Option<FinalResult> {
+    /// The final result code `text` is, if it is one. V.250 §5.7.1 Table 1 (verbose forms);
+    /// TS 27.007 §9.2 +CME ERROR; TS 27.005 §3.2.5 +CMS ERROR; Huawei's `COMMAND NOT SUPPORT`.
+    pub fn parse(text: &str) -> Option<FinalResult> {
         let result = match text {
             "OK" => FinalResult::Ok,
             "CONNECT" => FinalResult::Connect(None),

@@ -24,6 +24,7 @@ pub mod capture;
 pub mod command;
 pub mod digest;
 pub mod error_codes;
+pub mod explain;
 mod fields;
 pub mod runner;
 pub mod transcript;

@@ -605,53 +605,41 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Actor<R, W> {
                 Ok(())
             }
             Event::Line(line) => {
-                if let Some(result) = line.final_result() {
-                    self.finish(result, line.text());
-                    return Ok(());
-                }
+                let route = route_line(line.text(), self.in_flight());
                 let text = line.into_text();
-                if self.answers_pending(&text) {
-                    self.push_line(ResponseLine::Text(text));
-                } else {
-                    match parse_urc(&text) {
-                        Some(Ok(urc)) => self.emit(Unsolicited::Urc(urc)),
-                        Some(Err(error)) => self.emit(Unsolicited::Malformed { line: text, error }),
-                        None if self.pending.is_some() => self.push_line(ResponseLine::Text(text)),
-                        None => self.emit(Unsolicited::Unrecognised(text)),
+                match route {
+                    Route::Final(result) => self.finish(result, &text),
+                    Route::Response => self.push_line(ResponseLine::Text(text)),
+                    Route::Urc(urc) => self.emit(Unsolicited::Urc(urc)),
+                    Route::Malformed(error) => {
+                        self.emit(Unsolicited::Malformed { line: text, error })
                     }
+                    Route::Unrecognised => self.emit(Unsolicited::Unrecognised(text)),
                 }
                 Ok(())
             }
             Event::PduLine { header, pdu } => {
-                if self.answers_pending(&header) {
-                    self.push_line(ResponseLine::Pdu { header, pdu });
-                } else {
-                    match parse_pdu_urc(&header, &pdu) {
-                        Some(Ok(urc)) => self.emit(Unsolicited::Urc(urc)),
-                        Some(Err(error)) => self.emit(Unsolicited::Malformed {
-                            line: header,
-                            error,
-                        }),
-                        None if self.pending.is_some() => {
-                            self.push_line(ResponseLine::Pdu { header, pdu })
-                        }
-                        None => self.emit(Unsolicited::Unrecognised(header)),
+                match route_pdu(&header, &pdu, self.in_flight()) {
+                    Route::Response | Route::Final(_) => {
+                        self.push_line(ResponseLine::Pdu { header, pdu })
                     }
+                    Route::Urc(urc) => self.emit(Unsolicited::Urc(urc)),
+                    Route::Malformed(error) => self.emit(Unsolicited::Malformed {
+                        line: header,
+                        error,
+                    }),
+                    Route::Unrecognised => self.emit(Unsolicited::Unrecognised(header)),
                 }
                 Ok(())
             }
         }
     }
 
-    /// Whether `text` starts with the response prefix of the command in flight.
-    fn answers_pending(&self, text: &str) -> bool {
+    /// The command in flight, as [`route_line`] needs it: its response prefix, if it has one.
+    fn in_flight(&self) -> Option<Option<&str>> {
         self.pending
             .as_ref()
-            .and_then(|pending| pending.request.prefix.as_deref())
-            .is_some_and(|prefix| {
-                text.get(..prefix.len())
-                    .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
-            })
+            .map(|pending| pending.request.prefix.as_deref())
     }
 
     fn push_line(&mut self, line: ResponseLine) {
@@ -734,6 +722,64 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Actor<R, W> {
             Err(mpsc::error::TrySendError::Closed(_)) => {}
         }
     }
+}
+
+/// Where a line the modem wrote belongs: the one rule of the runner, also used by `modempool
+/// at explain` so that it says exactly what the daemon does with a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The final result code of the command in flight (or, with none in flight, a late one).
+    Final(FinalResult),
+    /// A line of the command in flight's response.
+    Response,
+    /// An unsolicited result code.
+    Urc(Urc),
+    /// A line that starts like a known URC but whose fields are wrong.
+    Malformed(UrcError),
+    /// Nothing the daemon knows, with no command in flight: logged as noise.
+    Unrecognised,
+}
+
+/// Routes a text line. `in_flight` is `None` with no command in flight, else the command's
+/// response prefix (`Some(None)` for a command whose lines have none, such as `ATI`).
+///
+/// A line with the command's prefix answers it even if it could be a URC (`+CPIN: READY`
+/// after `AT+CPIN?`); any other line that parses as a URC is one; any other line answers the
+/// command in flight.
+pub fn route_line(text: &str, in_flight: Option<Option<&str>>) -> Route {
+    if let Some(result) = FinalResult::parse(text) {
+        return Route::Final(result);
+    }
+    if answers(in_flight, text) {
+        return Route::Response;
+    }
+    match parse_urc(text) {
+        Some(Ok(urc)) => Route::Urc(urc),
+        Some(Err(error)) => Route::Malformed(error),
+        None if in_flight.is_some() => Route::Response,
+        None => Route::Unrecognised,
+    }
+}
+
+/// Routes a header + PDU pair (never a final result) as [`route_line`] routes a line.
+pub fn route_pdu(header: &str, pdu: &str, in_flight: Option<Option<&str>>) -> Route {
+    if answers(in_flight, header) {
+        return Route::Response;
+    }
+    match parse_pdu_urc(header, pdu) {
+        Some(Ok(urc)) => Route::Urc(urc),
+        Some(Err(error)) => Route::Malformed(error),
+        None if in_flight.is_some() => Route::Response,
+        None => Route::Unrecognised,
+    }
+}
+
+/// Whether `text` starts with the response prefix of the command in flight.
+fn answers(in_flight: Option<Option<&str>>, text: &str) -> bool {
+    in_flight.flatten().is_some_and(|prefix| {
+        text.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    })
 }
 
 fn port_error(command: &str, exit: &RunnerExit) -> RunError {

@@ -352,6 +352,11 @@ pub fn parse_urc(line: &str) -> Option<Result<Urc, UrcError>> {
         "+CTZV" => simcom::network_time("+CTZV", rest),
         "DST" => Ok(vendor(name, rest)),
         "+SIMCARD" => simcom::simcard(rest),
+        // Some modems (u-blox, Telit, Huawei) announce readiness so.
+        "*ATREADY" => Ok(Urc::Ready(ReadyKind::Modem)),
+        "+CIEV" => ciev(rest),
+        // Option's proprietary lines (`_OUWCTI`, `_OSIGQ`, `_OWANCALL`, hso driver modems).
+        option if option.starts_with("_O") => Ok(vendor(name, rest)),
         _ => return None,
     };
     Some(result)
@@ -671,7 +676,7 @@ mod simcom {
 fn urc_name(input: &str) -> IResult<&str, &str> {
     let (rest, (name, _, _)) = (
         recognize((
-            opt(one_of("+^*")),
+            opt(one_of("+^*_")),
             take_while1(|c: char| c.is_ascii_alphanumeric()),
         )),
         char(':'),
@@ -679,6 +684,21 @@ fn urc_name(input: &str) -> IResult<&str, &str> {
     )
         .parse(input)?;
     Ok((rest, name))
+}
+
+/// `+CIEV: <ind>,<value>` (TS 27.007 §8.10), with the indicator named as many modems do:
+/// `"SMSFULL",1` (or `"MEMFULL"`) is a full store; any other indicator is recognised and
+/// passed on as a vendor line.
+fn ciev(rest: &str) -> Result<Urc, UrcError> {
+    let parts = fields("+CIEV", rest)?;
+    let indicator = parts.first().map(|field| field.text().to_ascii_uppercase());
+    let full = parts.get(1).is_some_and(|value| value.text().trim() == "1");
+    match indicator.as_deref() {
+        Some("SMSFULL" | "MEMFULL") if full => Ok(Urc::StorageFull {
+            storage: "SM".to_owned(),
+        }),
+        _ => Ok(vendor("+CIEV", rest)),
+    }
 }
 
 /// `fields = field *("," field)`, the whole of the text after the URC's colon.

@@ -2,6 +2,7 @@
 //! here; each command does its I/O and returns an exit status, so the binary stays thin and
 //! the commands can be tested as library code.
 
+pub mod at;
 pub mod check_config;
 pub mod pdu;
 pub mod serve;

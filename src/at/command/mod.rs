@@ -157,7 +157,7 @@ pub trait Command {
 /// commands (`ATI`, `ATE0`), whose answers carry no prefix (V.250 §5.4.1).
 pub fn prefix_of(text: &str) -> Option<String> {
     name_of(text)
-        .filter(|name| name.starts_with(['+', '^', '*', '$', '#', '%']))
+        .filter(|name| name.starts_with(['+', '^', '*', '$', '#', '%', '_']))
         .map(|name| format!("{name}:"))
 }
 
