@@ -104,9 +104,9 @@ enum Command {
     /// Run simulated modems on pseudo-terminals until SIGINT/SIGTERM: links DIR/sim0...,
     /// prints one line per port, `control ADDR`, then `ready`.
     Simulate {
-        /// How many modems.
-        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=512))]
-        ports: u32,
+        /// How many modems (default 4, or one per transcript with --replay).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=512))]
+        ports: Option<u32>,
         /// Where the sim0, sim1, ... links to the pseudo-terminals are made.
         #[arg(long, value_name = "DIR")]
         link_dir: std::path::PathBuf,
@@ -165,11 +165,25 @@ enum Command {
     },
 }
 
+/// The transcripts of `--replay FILE`, none without it.
+fn read_replay(
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<modempool::at::transcript::Transcript>> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the transcripts {}", path.display()))?;
+    modempool::at::transcript::parse(&text)
+        .with_context(|| format!("cannot replay {}", path.display()))
+}
+
 /// What a simulated rack is made of, for `simulate` and `serve --simulate`.
 #[derive(Debug, Args)]
 struct RackArgs {
     /// The modem model: generic, quectel-ec25, sim800, sim7600, huawei-e3372, huawei-e173,
-    /// or mixed (each in turn).
+    /// terse, or mixed (each in turn). With --replay, the base that answers what the
+    /// transcripts do not.
     #[arg(long, default_value = "mixed", value_name = "NAME|mixed")]
     personality: PersonalityChoice,
     /// Seed of the identities (IMEI, ICCID, numbers): the same seed, the same rack.
@@ -179,6 +193,11 @@ struct RackArgs {
     /// start).
     #[arg(long, default_value = "127.0.0.1:7447", value_name = "ADDR")]
     control: std::net::SocketAddr,
+    /// Play back real modems' transcripts (a capture of `serve --capture`, or the shared
+    /// transcript format): port K replays the K-th transcript of FILE; what a transcript
+    /// does not answer, the personality does.
+    #[arg(long, value_name = "FILE")]
+    replay: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -565,6 +584,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 control: rack_args.control,
                 link_dir,
                 retry_pins,
+                replay: read_replay(rack_args.replay.as_deref())?,
             };
             runtime()?
                 .block_on(serve_cli::serve(request, &mut io::stdout()))
@@ -635,8 +655,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rack_args,
         } => {
             init_logs("warn");
+            let replay = read_replay(rack_args.replay.as_deref())?;
+            let ports = ports.unwrap_or(match replay.len() {
+                0 => 4,
+                transcripts => u32::try_from(transcripts).unwrap_or(512).min(512),
+            });
             let config = RackConfig {
                 ports,
+                replay,
                 link_dir,
                 personality: rack_args.personality,
                 seed: rack_args.seed,

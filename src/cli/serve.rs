@@ -49,6 +49,8 @@ pub struct ServeRequest {
     pub link_dir: Option<PathBuf>,
     /// `--retry-pin ICCID`: SIMs whose refused PIN may be tried once more.
     pub retry_pins: Vec<String>,
+    /// `--replay FILE`: real modems' transcripts the simulated ports play back.
+    pub replay: Vec<crate::at::transcript::Transcript>,
 }
 
 /// Why `serve` stopped with an error.
@@ -116,6 +118,7 @@ pub async fn serve(request: ServeRequest, out: &mut dyn Write) -> Result<(), Ser
                 personality: request.personality,
                 seed: request.seed,
                 sim_pin: None,
+                replay: request.replay.clone(),
             })
             .await?,
         );

@@ -23,6 +23,8 @@ use tokio::task::JoinHandle;
 use tokio::time::sleep_until;
 use tokio_serial::{SerialPort, SerialStream};
 
+use super::replay::Replay;
+use crate::at::transcript::Transcript;
 use super::identity::{ModemIdentity, SimIdentity};
 use super::modem::{Fault, Modem};
 use super::personality::Personality;
@@ -87,6 +89,9 @@ pub struct RackConfig {
     pub seed: u64,
     /// A PIN every SIM asks for at power-up; `None`: no PIN (most rack SIMs).
     pub sim_pin: Option<String>,
+    /// Real modems' transcripts to play back (`--replay`): port K plays the K-th, before its
+    /// personality answers (see [`super::replay`]); ports beyond the list play none.
+    pub replay: Vec<Transcript>,
 }
 
 /// Why the simulator could not do what was asked.
@@ -249,7 +254,7 @@ impl Rack {
             let link = config.link_dir.join(format!("sim{index}"));
             let pty = Pty::open(index, &link)?;
             let now = std::time::Instant::now();
-            let modem = Modem::new(
+            let mut modem = Modem::new(
                 ModemIdentity::generate(config.seed, index, personality),
                 Some(SimIdentity {
                     pin: config.sim_pin.clone(),
@@ -258,6 +263,9 @@ impl Rack {
                 personality,
                 now,
             );
+            if let Some(transcript) = config.replay.get(index as usize) {
+                modem.replay(Replay::new(transcript), now);
+            }
             let (requests, receiver) = mpsc::channel(16);
             let task = PortTask {
                 index,

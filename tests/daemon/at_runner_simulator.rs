@@ -49,6 +49,7 @@ async fn rack(ports: u32, personality: PersonalityChoice, dir: &Path) -> Rack {
         personality,
         seed: 42,
         sim_pin: None,
+        replay: Vec::new(),
     })
     .await
     .expect("the rack starts")

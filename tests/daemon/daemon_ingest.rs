@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use modempool::at::runner::Timeouts;
+use modempool::at::transcript::{self, Direction, Transcript};
 use modempool::config::{IngestMode, PoolConfig};
 use modempool::modem::{Daemon, DaemonOptions};
 use modempool::modem::{PortSettings, PortState, SimDirectory};
@@ -65,6 +66,17 @@ impl Bench {
         multipart_timeout: Duration,
         ingest: IngestMode,
     ) -> Bench {
+        Self::start_replaying(ports, personality, multipart_timeout, ingest, Vec::new()).await
+    }
+
+    /// A rack whose port K plays the K-th of `replay` back.
+    async fn start_replaying(
+        ports: u32,
+        personality: PersonalityChoice,
+        multipart_timeout: Duration,
+        ingest: IngestMode,
+        replay: Vec<Transcript>,
+    ) -> Bench {
         let dir = tempfile::tempdir().unwrap();
         let rack = Rack::start(RackConfig {
             ports,
@@ -72,6 +84,7 @@ impl Bench {
             personality,
             seed: 11,
             sim_pin: None,
+            replay,
         })
         .await
         .unwrap();
@@ -521,6 +534,7 @@ async fn a_wrong_pin_is_tried_once_even_across_restarts() {
         ),
         seed: 5,
         sim_pin: Some("4321".to_owned()),
+        replay: Vec::new(),
     })
     .await
     .unwrap();
@@ -640,5 +654,121 @@ async fn a_silent_reboot_is_noticed_and_the_modem_configured_again() {
             bench.daemon.pool().message_count().unwrap() == 1
         })
         .await;
+    stop_daemon(bench.daemon).await;
+}
+
+/// The SMS a transcript's `+CMGL` listings hold, decoded here from the PDUs: by sender, the
+/// texts of the messages (the parts of a concatenated one joined in order), sorted.
+fn listed_messages(transcript: &Transcript) -> BTreeMap<String, Vec<String>> {
+    use modempool::cli::pdu::JsonReport;
+    use modempool::pdu::Pdu;
+    let mut parts: BTreeMap<(String, i64), Vec<(i64, String)>> = BTreeMap::new();
+    let mut single = 0;
+    let received: Vec<&str> = transcript
+        .lines
+        .iter()
+        .filter(|line| line.dir == Direction::Rx)
+        .map(|line| line.text.as_str())
+        .collect();
+    for pair in received.windows(2) {
+        if !pair[0].starts_with("+CMGL:") {
+            continue;
+        }
+        let decoded = Pdu::decode_hex(pair[1]);
+        let report = serde_json::to_value(JsonReport::from(&decoded)).unwrap();
+        let sender = report["sender"].as_str().unwrap().to_owned();
+        let text = report["text"].as_str().unwrap().to_owned();
+        match report["concat"]["ref"].as_i64() {
+            Some(reference) => {
+                let seq = report["concat"]["seq"].as_i64().unwrap();
+                parts.entry((sender, reference)).or_default().push((seq, text));
+            }
+            None => {
+                single -= 1;
+                parts.entry((sender, single)).or_default().push((1, text));
+            }
+        }
+    }
+    let mut by_sender: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for ((sender, _), mut texts) in parts {
+        texts.sort();
+        let text: String = texts.into_iter().map(|(_, text)| text).collect();
+        by_sender.entry(sender).or_default().push(text);
+    }
+    for texts in by_sender.values_mut() {
+        texts.sort();
+    }
+    by_sender
+}
+
+/// Every real modem dialogue of the shared set (tests/fixtures/transcripts.jsonl), played
+/// back by a simulated port (generic personality for what a transcript does not answer),
+/// reaches ready, and every SMS its listings hold is stored exactly once: the E1752's
+/// listing with an empty alpha, the EC21-J's two-part UCS2 message joined. The storage-full
+/// E3276, the ZTE status report before the echo, the SIM7600 boot lines in place of an
+/// answer, the Quectel answers without OK and the Option modem's `MT` storage all end ready.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_shared_transcript_replayed_is_ready_and_stores_its_listings_once() {
+    use modempool::simulator::personality::Personality;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/transcripts.jsonl");
+    let transcripts = transcript::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let count = transcripts.len();
+    assert_eq!(count, 10);
+    let mut expected: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for transcript in &transcripts {
+        for (sender, texts) in listed_messages(transcript) {
+            expected.entry(sender).or_default().extend(texts);
+        }
+    }
+    assert_eq!(expected.values().map(Vec::len).sum::<usize>(), 2, "{expected:?}");
+    let bench = Bench::start_replaying(
+        count as u32,
+        PersonalityChoice::One(Personality::Generic),
+        Duration::from_secs(600),
+        IngestMode::Store,
+        transcripts,
+    )
+    .await;
+    bench.all_ready(count).await;
+    let stored = |bench: &Bench| {
+        let mut by_sender: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for message in bench
+            .daemon
+            .pool()
+            .stored_messages(MessageFilter {
+                limit: MessageFilter::MAX_LIMIT,
+                ..MessageFilter::default()
+            })
+            .unwrap()
+        {
+            assert!(!message.incomplete, "{message:?}");
+            by_sender
+                .entry(message.sender.clone().unwrap_or_default())
+                .or_default()
+                .push(message.text.clone().unwrap_or_default());
+        }
+        for texts in by_sender.values_mut() {
+            texts.sort();
+        }
+        by_sender
+    };
+    bench
+        .until("the replayed listings stored", |bench| stored(bench) == expected)
+        .await;
+    // Two more sweeps of every port (answered by the personality now): nothing is stored
+    // twice, and every port is still ready.
+    let listed = bench.listings().await;
+    until("two more sweeps", BOUND, async || {
+        let now = bench.listings().await;
+        now.iter().zip(&listed).all(|(now, before)| *now >= before + 2)
+    })
+    .await;
+    assert_eq!(stored(&bench), expected);
+    let ports = bench.daemon.ports();
+    assert!(
+        ports.iter().all(|port| port.state == PortState::Ready),
+        "{:?}",
+        ports.iter().map(|p| (&p.path, p.state, &p.detail)).collect::<Vec<_>>()
+    );
     stop_daemon(bench.daemon).await;
 }

@@ -123,7 +123,9 @@ impl Modem {
         match byte {
             b'\r' => {
                 let line = std::mem::take(&mut self.input.line);
-                self.flush_echo(now);
+                if !self.replayed(&line, now) {
+                    return;
+                }
                 if std::mem::take(&mut self.input.overflow) {
                     self.respond(now, &[], Err(Failure::Error));
                 } else {

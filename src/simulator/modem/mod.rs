@@ -35,6 +35,7 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 use super::identity::{ModemIdentity, SimIdentity, SplitMix64, mix};
+use super::replay::{Replay, ReplayAnswer};
 use super::personality::{BootUrc, Personality, Profile, SimUrcState};
 pub use crate::simulator::personality::Storage;
 pub use faults::{Fault, FaultError};
@@ -48,6 +49,10 @@ const MAX_LINE: usize = 1024;
 /// The longest PDU or text accepted after the `> ` prompt: the hex of the largest PDU
 /// (12 + 164 octets) with room to spare.
 const MAX_PROMPT_INPUT: usize = 1024;
+
+/// Between two writes of a replayed answer, so that the host reads them apart as it read
+/// the original modem's.
+const REPLAY_WRITE_GAP: Duration = Duration::from_millis(3);
 
 /// The longest `Slow` delay applied: longer asks are clamped, so that no instant overflows;
 /// an hour is already "never" for any host's timeout.
@@ -86,6 +91,8 @@ pub struct Modem {
     created: Instant,
     /// `+CMGL` listings answered since the instance was made (reboots included).
     listings: u64,
+    /// A real modem's transcript that answers first (`simulate --replay`).
+    replay: Option<Replay>,
 }
 
 /// A SIM card in (or out of) the slot, with what lives on it.
@@ -381,9 +388,49 @@ impl Modem {
             rng,
             created: now,
             listings: 0,
+            replay: None,
         };
         created.reboot(now, true);
         created
+    }
+
+    /// Makes the modem play `replay` back: what the transcript's modem sent before its first
+    /// command is sent now, and from then on the transcript answers the commands it holds
+    /// before the personality does (see [`super::replay`]).
+    pub fn replay(&mut self, replay: Replay, now: Instant) {
+        let mut at = now;
+        for write in replay.opening() {
+            self.emit(at, write);
+            at += REPLAY_WRITE_GAP;
+        }
+        self.replay = Some(replay);
+    }
+
+    /// The replayed transcript's answer to a command line, queued; returns whether the
+    /// personality must still answer it.
+    fn replayed(&mut self, line: &[u8], now: Instant) -> bool {
+        let text = String::from_utf8_lossy(line);
+        let Some(ReplayAnswer {
+            writes,
+            echoes,
+            then_base,
+        }) = self.replay.as_mut().and_then(|replay| replay.answer(&text))
+        else {
+            self.flush_echo(now);
+            return true;
+        };
+        if echoes {
+            // The transcript's echo stands where the real modem put it.
+            self.echo.clear();
+        } else {
+            self.flush_echo(now);
+        }
+        let mut at = self.response_time(now);
+        for write in writes {
+            self.emit(at, write);
+            at += REPLAY_WRITE_GAP;
+        }
+        then_base
     }
 
     /// Bytes the host (DTE) wrote to the port.
