@@ -23,12 +23,12 @@ use tokio::task::JoinHandle;
 use tokio::time::sleep_until;
 use tokio_serial::{SerialPort, SerialStream};
 
-use super::replay::Replay;
-use crate::at::transcript::Transcript;
 use super::identity::{ModemIdentity, SimIdentity};
 use super::modem::{Fault, Modem};
 use super::personality::Personality;
+use super::replay::Replay;
 use super::sms::{self, IncomingSms};
+use crate::at::transcript::Transcript;
 
 /// How long a write to the pseudo-terminal may block before the bytes are dropped. A port
 /// nobody reads fills the kernel's buffer; a real modem's UART then loses bytes too, and the

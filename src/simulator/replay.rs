@@ -211,17 +211,22 @@ impl Replay {
             .any(|(i, r)| Some(i) != echo && FinalResult::parse(r.text.trim()).is_some());
         if final_result {
             return Some(ReplayAnswer {
-                writes: writes(&exchange.received, echo.map(|e| (e, &exchange.command, line)), None),
+                writes: writes(
+                    &exchange.received,
+                    echo.map(|e| (e, &exchange.command, line)),
+                    None,
+                ),
                 echoes: echo.is_some(),
                 then_base: false,
             });
         }
         let prefix = prefix_of(&exchange.command);
         let answers_itself = prefix.as_deref().is_some_and(|prefix| {
-            exchange
-                .received
-                .iter()
-                .any(|r| r.text.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix)))
+            exchange.received.iter().any(|r| {
+                r.text
+                    .get(..prefix.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+            })
         });
         if answers_itself {
             return Some(ReplayAnswer {
@@ -278,7 +283,10 @@ fn listed_index(text: &str) -> Option<u32> {
 /// The received lines in order, each with the chunk that carried it where the chunks can be
 /// lined up with the lines (a chunk's lines must be consecutive received lines).
 fn align_chunks(transcript: &Transcript) -> std::vec::IntoIter<Received> {
-    let texts: Vec<&str> = transcript.received().map(|(_, l)| l.text.as_str()).collect();
+    let texts: Vec<&str> = transcript
+        .received()
+        .map(|(_, l)| l.text.as_str())
+        .collect();
     let mut received: Vec<Received> = texts
         .iter()
         .map(|text| Received {
@@ -321,7 +329,11 @@ fn align_chunks(transcript: &Transcript) -> std::vec::IntoIter<Received> {
 /// The writes for `received`: each chunk as it came, the lines no chunk carried framed as a
 /// modem frames them. `echo` is the index of the echo line with the transcript's command and
 /// the host's, so that the echo repeats what the host sent. `ok` is appended when given.
-fn writes(received: &[Received], echo: Option<(usize, &String, &str)>, ok: Option<&str>) -> Vec<Vec<u8>> {
+fn writes(
+    received: &[Received],
+    echo: Option<(usize, &String, &str)>,
+    ok: Option<&str>,
+) -> Vec<Vec<u8>> {
     let mut writes = Vec::new();
     let mut framed = Vec::new();
     for (i, line) in received.iter().enumerate() {
@@ -379,7 +391,10 @@ mod tests {
     use crate::at::transcript;
 
     fn shared(id: &str) -> Transcript {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/transcripts.jsonl");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/transcripts.jsonl"
+        );
         transcript::parse(&std::fs::read_to_string(path).unwrap())
             .unwrap()
             .into_iter()
@@ -421,7 +436,10 @@ mod tests {
         assert!(answer.echoes && !answer.then_base);
         assert_eq!(replay.answer("AT+CMGL=4"), None);
         // The listed index is deleted with OK, once.
-        assert_eq!(replay.answer("AT+CMGD=0").unwrap().writes, [b"\r\nOK\r\n".to_vec()]);
+        assert_eq!(
+            replay.answer("AT+CMGD=0").unwrap().writes,
+            [b"\r\nOK\r\n".to_vec()]
+        );
         assert_eq!(replay.answer("AT+CMGD=0"), None);
     }
 
@@ -443,7 +461,10 @@ mod tests {
         assert_eq!(answer.writes[0], b"+CDSI: \"SR\",50\r\n");
         // The excerpt ends after the next command's echo: the base answers it.
         let cut = replay.answer("AT+CPMS=\"ME\",\"ME\"").unwrap();
-        assert!(cut.then_base && !cut.echoes && cut.writes.is_empty(), "{cut:?}");
+        assert!(
+            cut.then_base && !cut.echoes && cut.writes.is_empty(),
+            "{cut:?}"
+        );
     }
 
     #[test]
@@ -475,7 +496,10 @@ mod tests {
     fn lines_before_the_first_command_open_the_port() {
         let transcript = transcript::parse("RDY\n+CPIN: READY\n").unwrap().remove(0);
         let replay = Replay::new(&transcript);
-        assert_eq!(replay.opening(), [b"\r\nRDY\r\n\r\n+CPIN: READY\r\n".to_vec()]);
+        assert_eq!(
+            replay.opening(),
+            [b"\r\nRDY\r\n\r\n+CPIN: READY\r\n".to_vec()]
+        );
         assert_eq!(replay.unused(), 0);
     }
 }

@@ -681,7 +681,10 @@ fn listed_messages(transcript: &Transcript) -> BTreeMap<String, Vec<String>> {
         match report["concat"]["ref"].as_i64() {
             Some(reference) => {
                 let seq = report["concat"]["seq"].as_i64().unwrap();
-                parts.entry((sender, reference)).or_default().push((seq, text));
+                parts
+                    .entry((sender, reference))
+                    .or_default()
+                    .push((seq, text));
             }
             None => {
                 single -= 1;
@@ -710,7 +713,10 @@ fn listed_messages(transcript: &Transcript) -> BTreeMap<String, Vec<String>> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_shared_transcript_replayed_is_ready_and_stores_its_listings_once() {
     use modempool::simulator::personality::Personality;
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/transcripts.jsonl");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/transcripts.jsonl"
+    );
     let transcripts = transcript::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
     let count = transcripts.len();
     assert_eq!(count, 10);
@@ -720,7 +726,11 @@ async fn every_shared_transcript_replayed_is_ready_and_stores_its_listings_once(
             expected.entry(sender).or_default().extend(texts);
         }
     }
-    assert_eq!(expected.values().map(Vec::len).sum::<usize>(), 2, "{expected:?}");
+    assert_eq!(
+        expected.values().map(Vec::len).sum::<usize>(),
+        2,
+        "{expected:?}"
+    );
     let bench = Bench::start_replaying(
         count as u32,
         PersonalityChoice::One(Personality::Generic),
@@ -753,14 +763,18 @@ async fn every_shared_transcript_replayed_is_ready_and_stores_its_listings_once(
         by_sender
     };
     bench
-        .until("the replayed listings stored", |bench| stored(bench) == expected)
+        .until("the replayed listings stored", |bench| {
+            stored(bench) == expected
+        })
         .await;
     // Two more sweeps of every port (answered by the personality now): nothing is stored
     // twice, and every port is still ready.
     let listed = bench.listings().await;
     until("two more sweeps", BOUND, async || {
         let now = bench.listings().await;
-        now.iter().zip(&listed).all(|(now, before)| *now >= before + 2)
+        now.iter()
+            .zip(&listed)
+            .all(|(now, before)| *now >= before + 2)
     })
     .await;
     assert_eq!(stored(&bench), expected);
@@ -768,7 +782,10 @@ async fn every_shared_transcript_replayed_is_ready_and_stores_its_listings_once(
     assert!(
         ports.iter().all(|port| port.state == PortState::Ready),
         "{:?}",
-        ports.iter().map(|p| (&p.path, p.state, &p.detail)).collect::<Vec<_>>()
+        ports
+            .iter()
+            .map(|p| (&p.path, p.state, &p.detail))
+            .collect::<Vec<_>>()
     );
     stop_daemon(bench.daemon).await;
 }

@@ -7,6 +7,7 @@
 mod common; // running `serve`/`simulate`, bounded commands, polling, skips, HTTP, certificates
 
 mod at_runner_simulator; // the AT runner against simulated modems over pseudo-terminals
+mod capture_replay; // `serve --capture`, `at explain` and `--replay` on one transcript format
 mod check_config; // `modempool check-config`: the example passes, mistakes are located
 mod daemon_ingest; // the daemon core: inventory, exactly-once ingest, multipart, port faults
 mod grpc_api; // the gRPC API end to end against `serve --simulate`

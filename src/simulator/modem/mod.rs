@@ -35,8 +35,8 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 use super::identity::{ModemIdentity, SimIdentity, SplitMix64, mix};
-use super::replay::{Replay, ReplayAnswer};
 use super::personality::{BootUrc, Personality, Profile, SimUrcState};
+use super::replay::{Replay, ReplayAnswer};
 pub use crate::simulator::personality::Storage;
 pub use faults::{Fault, FaultError};
 pub use network::{Delivery, PartFate, QueueReason};
