@@ -224,6 +224,9 @@ pub struct Digester {
     pdu_header: Option<Line>,
     /// The command the runner last wrote, until its echo or a final result code arrives.
     expected_echo: Option<String>,
+    /// The echo already seen for the command in flight: a modem that prints its echo twice
+    /// prints this again before the answer, and that copy is an echo too.
+    echoed: Option<String>,
     /// Whether a line starting `> ` is taken for nothing but text: set while no `+CMGS` /
     /// `+CMGW` is in flight, so that a text line starting with `> ` stays a line.
     prompt_ignored: bool,
@@ -266,6 +269,7 @@ impl Digester {
     pub fn expect_echo(&mut self, command: &str) {
         let command = command.trim();
         self.expected_echo = (!command.is_empty()).then(|| command.to_owned());
+        self.echoed = None;
     }
 
     /// Says whether the `> ` prompt of TS 27.005 §3.5.1 can come now. Until told otherwise
@@ -376,10 +380,33 @@ impl Digester {
             // slot, then `OK`): report the header alone rather than swallow a result code.
             self.push(Event::Line(header));
         }
-        if self.expected_echo.as_deref() == Some(line.text.as_str()) {
-            self.expected_echo = None;
+        if self.expected_echo.as_deref() == Some(line.text.as_str())
+            || self.echoed.as_deref() == Some(line.text.as_str())
+        {
+            self.echoed = self.expected_echo.take().or(self.echoed.take());
             self.stats.echoes += 1;
             self.push(Event::Echo(line.text));
+            return;
+        }
+        // An unsolicited line glued in front of the echo, with no line ending between
+        // (`+CIEV: "signal",3AT+CSQ`): the line first, then the echo.
+        if let Some(echo) = self.expected_echo.as_deref()
+            && line.text.len() > echo.len()
+            && line.text.ends_with(echo)
+            && !line.text.starts_with("AT")
+            && !line.text.starts_with("at")
+        {
+            let split = line.text.len() - echo.len();
+            let glued = Line {
+                text: line.text[..split].trim().to_owned(),
+                lossy: line.lossy,
+            };
+            let echo = Line {
+                text: line.text[split..].to_owned(),
+                lossy: false,
+            };
+            self.take_line(glued);
+            self.take_line(echo);
             return;
         }
         if is_pdu_header(&line.text) {
@@ -390,6 +417,7 @@ impl Digester {
             // The command is over: with echo off its echo will never come, and the next
             // command's echo must not be matched against this one.
             self.expected_echo = None;
+            self.echoed = None;
         }
         self.push(Event::Line(line));
     }
@@ -502,6 +530,41 @@ mod tests {
                 other => panic!("expected only lines, got {other:?}"),
             })
             .collect()
+    }
+
+    #[test]
+    fn an_echo_printed_twice_is_two_echoes_and_no_response_line() {
+        let mut digester = Digester::new();
+        digester.expect_echo("AT+CGSN");
+        digester.feed(b"AT+CGSN\rAT+CGSN\r\r\n861234567890123\r\n\r\nOK\r\n");
+        assert_eq!(
+            digester.events().collect::<Vec<_>>(),
+            [
+                Event::Echo("AT+CGSN".into()),
+                Event::Echo("AT+CGSN".into()),
+                line("861234567890123"),
+                line("OK"),
+            ]
+        );
+        // After the final result the old command's text is a line again.
+        digester.feed(b"AT+CGSN\r\n");
+        assert_eq!(digester.next_event(), Some(line("AT+CGSN")));
+    }
+
+    #[test]
+    fn a_urc_glued_in_front_of_the_echo_is_split_from_it() {
+        let mut digester = Digester::new();
+        digester.expect_echo("AT+CSQ");
+        digester.feed(b"+CIEV: \"signal\",3AT+CSQ\r\r\n+CSQ: 20,99\r\n\r\nOK\r\n");
+        assert_eq!(
+            digester.events().collect::<Vec<_>>(),
+            [
+                line("+CIEV: \"signal\",3"),
+                Event::Echo("AT+CSQ".into()),
+                line("+CSQ: 20,99"),
+                line("OK"),
+            ]
+        );
     }
 
     #[test]

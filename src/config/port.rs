@@ -52,11 +52,14 @@ pub enum ModemModel {
     /// echoes, lists an empty store as `+CMS ERROR: 321` and answers unknown commands with
     /// `COMMAND NOT SUPPORT`.
     Terse,
+    /// `stubborn`: a modem whose echo ignores `ATE0`, is printed twice, and has unsolicited
+    /// lines glued in front of it; it boots with `*ATREADY: 1`.
+    Stubborn,
 }
 
 impl ModemModel {
     /// Every model, in the order their names are listed.
-    pub const ALL: [ModemModel; 7] = [
+    pub const ALL: [ModemModel; 8] = [
         ModemModel::Generic,
         ModemModel::QuectelEc2x,
         ModemModel::SimcomSim800,
@@ -64,6 +67,7 @@ impl ModemModel {
         ModemModel::HuaweiE3372,
         ModemModel::HuaweiE173,
         ModemModel::Terse,
+        ModemModel::Stubborn,
     ];
 
     /// The model's name, as the file writes it.
@@ -76,6 +80,7 @@ impl ModemModel {
             ModemModel::HuaweiE3372 => "huawei-e3372",
             ModemModel::HuaweiE173 => "huawei-e173",
             ModemModel::Terse => "terse",
+            ModemModel::Stubborn => "stubborn",
         }
     }
 }
@@ -177,7 +182,7 @@ mod tests {
         );
         assert_eq!(
             "nokia".parse::<ModemModel>().unwrap_err().to_string(),
-            "unknown modem personality 'nokia' (known: generic, quectel-ec25, sim800, sim7600, huawei-e3372, huawei-e173, terse)"
+            "unknown modem personality 'nokia' (known: generic, quectel-ec25, sim800, sim7600, huawei-e3372, huawei-e173, terse, stubborn)"
         );
     }
 

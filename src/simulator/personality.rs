@@ -40,11 +40,14 @@ pub enum Personality {
     /// A minimal modem with the answers that stopped the daemon on a modem it was not
     /// written against: see [`TERSE`].
     Terse,
+    /// A modem whose echo ignores `ATE0`, comes twice, and has unsolicited lines glued in
+    /// front of it: see [`STUBBORN`].
+    Stubborn,
 }
 
 impl Personality {
     /// Every personality, in the order `for_mixed` hands them out.
-    pub const ALL: [Personality; 7] = [
+    pub const ALL: [Personality; 8] = [
         Personality::Generic,
         Personality::QuectelEc2x,
         Personality::SimcomSim800,
@@ -52,6 +55,7 @@ impl Personality {
         Personality::HuaweiE3372,
         Personality::HuaweiE173,
         Personality::Terse,
+        Personality::Stubborn,
     ];
 
     /// The personality of port `index` in a mixed rack: round robin over [`Personality::ALL`],
@@ -75,6 +79,7 @@ impl Personality {
             Personality::HuaweiE3372 => &HUAWEI_E3372,
             Personality::HuaweiE173 => &HUAWEI_E173,
             Personality::Terse => &TERSE,
+            Personality::Stubborn => &STUBBORN,
         }
     }
 }
@@ -109,6 +114,7 @@ impl From<ModemModel> for Personality {
             ModemModel::HuaweiE3372 => Personality::HuaweiE3372,
             ModemModel::HuaweiE173 => Personality::HuaweiE173,
             ModemModel::Terse => Personality::Terse,
+            ModemModel::Stubborn => Personality::Stubborn,
         }
     }
 }
@@ -124,6 +130,7 @@ impl From<Personality> for ModemModel {
             Personality::HuaweiE3372 => ModemModel::HuaweiE3372,
             Personality::HuaweiE173 => ModemModel::HuaweiE173,
             Personality::Terse => ModemModel::Terse,
+            Personality::Stubborn => ModemModel::Stubborn,
         }
     }
 }
@@ -324,6 +331,13 @@ pub struct Quirks {
     /// Commands the modem does not know are answered `COMMAND NOT SUPPORT` (Huawei's final
     /// result, not in V.250) instead of `ERROR`.
     pub command_not_support: bool,
+    /// `ATE0` answers `OK` and the echo stays on.
+    pub echo_ignores_ate0: bool,
+    /// Every command line is echoed twice.
+    pub echo_doubled: bool,
+    /// Every third command line, this unsolicited line is printed just before the echo,
+    /// glued to it with no line ending between.
+    pub glued_before_echo: Option<&'static str>,
 }
 
 impl Quirks {
@@ -333,6 +347,9 @@ impl Quirks {
         never_echoes: false,
         empty_listing_error: None,
         command_not_support: false,
+        echo_ignores_ate0: false,
+        echo_doubled: false,
+        glued_before_echo: None,
     };
 }
 
@@ -733,6 +750,48 @@ pub const TERSE: Profile = Profile {
         never_echoes: true,
         empty_listing_error: Some(321),
         command_not_support: true,
+        ..Quirks::NONE
+    },
+    ..GENERIC
+};
+
+/// The boot of [`STUBBORN`]: `*ATREADY: 1` (the readiness line of u-blox, Telit and some
+/// Huawei firmware, in place of `RDY`), the SIM, `SMS DONE`.
+const STUBBORN_BOOT: &[(Duration, BootUrc)] = &[
+    (ms(400), BootUrc::Line("*ATREADY: 1")),
+    (ms(600), BootUrc::SimStatus),
+    (ms(1200), BootUrc::SmsReady("SMS DONE")),
+];
+
+/// A modem whose echo misbehaves in each of the ways real ones do, so that every test meets
+/// them:
+/// - `ATE0` answers `OK` and changes nothing: the echo stays on for good (cheap modules and
+///   pool boards whose multiplexer echoes for the module);
+/// - every command line is echoed twice (two programs' worth of echo: a pool board's
+///   multiplexer and the module both echoing);
+/// - every third command, an unsolicited line is printed just before the echo with no line
+///   ending between, glued to it (`+CIEV: "signal",3AT+CSQ`), as a URC arriving while the
+///   command is typed lands in front of its echo (the ZTE MF626 transcript of gammu issue
+///   #209 shows the same race with a line ending);
+/// - it announces readiness with `*ATREADY: 1` rather than `RDY`.
+///
+/// Otherwise it is [`GENERIC`].
+pub const STUBBORN: Profile = Profile {
+    manufacturer: "Stubborn",
+    model: "Echoing 27.005 Modem",
+    revision: "2.1",
+    ati_revision: "2.1",
+    imei_tac: "35209902",
+    boot: BootScript {
+        at_ready: ms(300),
+        urcs: STUBBORN_BOOT,
+        register_after: ms(1000),
+    },
+    quirks: Quirks {
+        echo_ignores_ate0: true,
+        echo_doubled: true,
+        glued_before_echo: Some("+CIEV: \"signal\",3"),
+        ..Quirks::NONE
     },
     ..GENERIC
 };
@@ -764,7 +823,8 @@ mod tests {
         assert_eq!(Personality::for_mixed(0), Personality::Generic);
         assert_eq!(Personality::for_mixed(4), Personality::HuaweiE3372);
         assert_eq!(Personality::for_mixed(6), Personality::Terse);
-        assert_eq!(Personality::for_mixed(7), Personality::Generic);
+        assert_eq!(Personality::for_mixed(7), Personality::Stubborn);
+        assert_eq!(Personality::for_mixed(8), Personality::Generic);
     }
 
     #[test]

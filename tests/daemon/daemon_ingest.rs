@@ -615,6 +615,36 @@ async fn a_terse_modem_is_inventoried_and_stores_an_injected_sms() {
     stop_daemon(bench.daemon).await;
 }
 
+/// A modem whose echo ignores `ATE0`, is printed twice and has an unsolicited line glued in
+/// front of it every third command is inventoried (its identity answers not taken for the
+/// echo) and stores an injected SMS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stubborn_echo_is_no_answer_and_the_modem_stores_an_injected_sms() {
+    use modempool::simulator::personality::Personality;
+    let bench = Bench::start(1, PersonalityChoice::One(Personality::Stubborn)).await;
+    bench.all_ready(1).await;
+    let view = bench.rack.view(0).await.unwrap();
+    let sims = bench.daemon.pool().sims().unwrap();
+    assert_eq!(sims.len(), 1);
+    assert_eq!(Some(&sims[0].iccid), view.iccid.as_ref());
+    assert_eq!(sims[0].imsi.as_ref(), view.imsi.as_ref());
+    let status = &bench.daemon.ports()[0];
+    assert_eq!(status.imei.as_ref(), Some(&view.imei), "{status:?}");
+    bench
+        .rack
+        .send_sms(0, sms("Bank", "Your code is 770011"), 1)
+        .await
+        .unwrap();
+    bench
+        .until("the SMS stored", |bench| {
+            bench.daemon.pool().message_count().unwrap() == 1
+        })
+        .await;
+    bench.until_modems_empty().await;
+    assert_eq!(bench.daemon.ports()[0].state, PortState::Ready);
+    stop_daemon(bench.daemon).await;
+}
+
 /// A Huawei stick that reboots prints no `RDY`, and its PDU mode is the factory default, so
 /// only its indications tell: they went back to `0,0,0,0,0`. The daemon notices, records
 /// `modem_restarted`, configures it again, and the SMS that follows is announced and stored.

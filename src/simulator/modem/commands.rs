@@ -171,7 +171,7 @@ impl Modem {
             Some(_) => return Err(Failure::Error),
         };
         match command.name.as_str() {
-            "E" => self.settings.echo = on,
+            "E" => self.settings.echo = on || self.profile.quirks.echo_ignores_ate0,
             "V" => self.settings.verbose = on,
             _ => self.settings.quiet = on,
         }

@@ -93,6 +93,8 @@ pub struct Modem {
     listings: u64,
     /// A real modem's transcript that answers first (`simulate --replay`).
     replay: Option<Replay>,
+    /// Command lines read since power-on, for quirks that strike every n-th one.
+    command_lines: u64,
 }
 
 /// A SIM card in (or out of) the slot, with what lives on it.
@@ -389,6 +391,7 @@ impl Modem {
             created: now,
             listings: 0,
             replay: None,
+            command_lines: 0,
         };
         created.reboot(now, true);
         created
@@ -416,7 +419,7 @@ impl Modem {
             then_base,
         }) = self.replay.as_mut().and_then(|replay| replay.answer(&text))
         else {
-            self.flush_echo(now);
+            self.flush_line_echo(line, now);
             return true;
         };
         if echoes {
@@ -431,6 +434,27 @@ impl Modem {
             at += REPLAY_WRITE_GAP;
         }
         then_base
+    }
+
+    /// Queues the echo of a whole command line, with the echo quirks of the profile: an
+    /// unsolicited line glued in front of it every third line, the echo printed twice.
+    fn flush_line_echo(&mut self, line: &[u8], now: Instant) {
+        if self.echo.is_empty() {
+            return;
+        }
+        self.command_lines += 1;
+        let quirks = self.profile.quirks;
+        if let Some(glued) = quirks.glued_before_echo
+            && self.command_lines % 3 == 0
+        {
+            self.emit(now, glued.as_bytes().to_vec());
+        }
+        self.flush_echo(now);
+        if quirks.echo_doubled {
+            let mut again = line.to_vec();
+            again.push(b'\r');
+            self.emit(now, again);
+        }
     }
 
     /// Bytes the host (DTE) wrote to the port.

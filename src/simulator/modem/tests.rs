@@ -1211,6 +1211,10 @@ fn gammu_session_reads_every_personality() {
         let quirks = personality.profile().quirks;
         for (command, succeeds) in session {
             let answer = bench.at(command);
+            let answer = quirks
+                .glued_before_echo
+                .and_then(|glued| answer.strip_prefix(glued))
+                .map_or(answer.clone(), str::to_owned);
             if !quirks.never_echoes {
                 assert!(
                     answer.starts_with(&format!("{command}\r")),
@@ -1302,12 +1306,21 @@ fn random_input_never_panics() {
         bench.modem.power_cycle(bench.now);
         bench.advance(ms(5000));
         // Still answering: an echo and OK, or this quirk's answer to a bare AT.
-        let answer = if personality.profile().quirks.bare_at_error {
+        let quirks = personality.profile().quirks;
+        let answer = if quirks.bare_at_error {
             "\r\nERROR\r\n"
+        } else if quirks.echo_doubled {
+            "AT\rAT\r\r\nOK\r\n"
         } else {
             "AT\r\r\nOK\r\n"
         };
-        assert_eq!(bench.at("AT"), answer, "{personality}");
+        let got = bench.at("AT");
+        // A glued line may come first, every third command.
+        let got = quirks
+            .glued_before_echo
+            .and_then(|glued| got.strip_prefix(glued))
+            .map_or(got.clone(), str::to_owned);
+        assert_eq!(got, answer, "{personality}");
     }
 }
 
@@ -1327,4 +1340,26 @@ fn the_terse_modem_answers_as_its_quirks_say() {
     let listing = bench.at("AT+CMGL=4");
     assert!(listing.starts_with("\r\n+CMGL: 1,0,,"), "{listing:?}");
     assert!(listing.ends_with("\r\nOK\r\n"), "{listing:?}");
+}
+
+/// The stubborn modem: its echo ignores `ATE0`, is printed twice, and every third command
+/// has an unsolicited line glued in front of it; it boots with `*ATREADY: 1`.
+#[test]
+fn the_stubborn_modem_echoes_as_its_quirks_say() {
+    let mut bench = Bench::power_on(Personality::Stubborn, Some(sim_of(2)));
+    let boot = bench.advance(Duration::from_secs(5));
+    assert!(boot.contains("\r\n*ATREADY: 1\r\n"), "{boot:?}");
+    assert_eq!(bench.at("ATE0"), "ATE0\rATE0\r\r\nOK\r\n");
+    assert_eq!(
+        bench.at("AT+CGMI"),
+        "AT+CGMI\rAT+CGMI\r\r\nStubborn\r\n\r\nOK\r\n"
+    );
+    let csq = bench.at("AT+CSQ");
+    assert!(
+        csq.starts_with("+CIEV: \"signal\",3AT+CSQ\rAT+CSQ\r\r\n+CSQ: ")
+            && csq.ends_with("\r\n\r\nOK\r\n"),
+        "{csq:?}"
+    );
+    // The next two commands have no glued line.
+    assert_eq!(bench.at("AT"), "AT\rAT\r\r\nOK\r\n");
 }
