@@ -445,7 +445,7 @@ impl Modem {
         self.command_lines += 1;
         let quirks = self.profile.quirks;
         if let Some(glued) = quirks.glued_before_echo
-            && self.command_lines % 3 == 0
+            && self.command_lines.is_multiple_of(3)
         {
             self.emit(now, glued.as_bytes().to_vec());
         }
