@@ -182,7 +182,7 @@ fn read_replay(
 #[derive(Debug, Args)]
 struct RackArgs {
     /// The modem model: generic, quectel-ec25, sim800, sim7600, huawei-e3372, huawei-e173,
-    /// terse, stubborn, or mixed (each in turn). With --replay, the base that answers what the
+    /// terse, stubborn, cluttered, or mixed (each in turn). With --replay, the base that answers what the
     /// transcripts do not.
     #[arg(long, default_value = "mixed", value_name = "NAME|mixed")]
     personality: PersonalityChoice,

@@ -1,5 +1,6 @@
 //! Periodic work that stops with the daemon: the one loop the background clocks share (the
-//! multipart clock, the metrics sampler), so that each says only what it does at a tick.
+//! multipart clock, the metrics sampler), so that each says only what it does at a tick; and
+//! the wait for a deadline that may not be set.
 
 use std::future::Future;
 
@@ -31,6 +32,15 @@ pub async fn every_tick_until_shutdown<F, Work>(
             }
             _ = tick.tick() => work().await,
         }
+    }
+}
+
+/// Waits until `deadline`, or for ever when there is none: a `select!` branch for a timer
+/// that is only sometimes armed (a simulated modem's next output, a port's recheck).
+pub async fn sleep_until_or_never(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -55,11 +55,14 @@ pub enum ModemModel {
     /// `stubborn`: a modem whose echo ignores `ATE0`, is printed twice, and has unsolicited
     /// lines glued in front of it; it boots with `*ATREADY: 1`.
     Stubborn,
+    /// `cluttered`: a modem whose listings write `""` for an empty alpha, a space after each
+    /// comma, a URC after every entry, and a bare `OK` at the first read of a new message.
+    Cluttered,
 }
 
 impl ModemModel {
     /// Every model, in the order their names are listed.
-    pub const ALL: [ModemModel; 8] = [
+    pub const ALL: [ModemModel; 9] = [
         ModemModel::Generic,
         ModemModel::QuectelEc2x,
         ModemModel::SimcomSim800,
@@ -68,6 +71,7 @@ impl ModemModel {
         ModemModel::HuaweiE173,
         ModemModel::Terse,
         ModemModel::Stubborn,
+        ModemModel::Cluttered,
     ];
 
     /// The model's name, as the file writes it.
@@ -81,6 +85,7 @@ impl ModemModel {
             ModemModel::HuaweiE173 => "huawei-e173",
             ModemModel::Terse => "terse",
             ModemModel::Stubborn => "stubborn",
+            ModemModel::Cluttered => "cluttered",
         }
     }
 }
@@ -182,7 +187,7 @@ mod tests {
         );
         assert_eq!(
             "nokia".parse::<ModemModel>().unwrap_err().to_string(),
-            "unknown modem personality 'nokia' (known: generic, quectel-ec25, sim800, sim7600, huawei-e3372, huawei-e173, terse, stubborn)"
+            "unknown modem personality 'nokia' (known: generic, quectel-ec25, sim800, sim7600, huawei-e3372, huawei-e173, terse, stubborn, cluttered)"
         );
     }
 

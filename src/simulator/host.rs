@@ -20,7 +20,6 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
-use tokio::time::sleep_until;
 use tokio_serial::{SerialPort, SerialStream};
 
 use super::identity::{ModemIdentity, SimIdentity};
@@ -29,6 +28,7 @@ use super::personality::Personality;
 use super::replay::Replay;
 use super::sms::{self, IncomingSms};
 use crate::at::transcript::Transcript;
+use crate::ticker::sleep_until_or_never;
 
 /// How long a write to the pseudo-terminal may block before the bytes are dropped. A port
 /// nobody reads fills the kernel's buffer; a real modem's UART then loses bytes too, and the
@@ -609,13 +609,6 @@ async fn read_pty(pty: &mut Option<Pty>, buffer: &mut [u8]) -> io::Result<usize>
                 Err(error) => return Err(error),
             }
         },
-        None => std::future::pending().await,
-    }
-}
-
-async fn sleep_until_or_never(deadline: Option<tokio::time::Instant>) {
-    match deadline {
-        Some(deadline) => sleep_until(deadline).await,
         None => std::future::pending().await,
     }
 }

@@ -43,11 +43,14 @@ pub enum Personality {
     /// A modem whose echo ignores `ATE0`, comes twice, and has unsolicited lines glued in
     /// front of it: see [`STUBBORN`].
     Stubborn,
+    /// A modem whose listings are cluttered (quoted empty alpha, spaces in fields, a URC
+    /// after every entry, a bare `OK` for a message just announced): see [`CLUTTERED`].
+    Cluttered,
 }
 
 impl Personality {
     /// Every personality, in the order `for_mixed` hands them out.
-    pub const ALL: [Personality; 8] = [
+    pub const ALL: [Personality; 9] = [
         Personality::Generic,
         Personality::QuectelEc2x,
         Personality::SimcomSim800,
@@ -56,6 +59,7 @@ impl Personality {
         Personality::HuaweiE173,
         Personality::Terse,
         Personality::Stubborn,
+        Personality::Cluttered,
     ];
 
     /// The personality of port `index` in a mixed rack: round robin over [`Personality::ALL`],
@@ -80,6 +84,7 @@ impl Personality {
             Personality::HuaweiE173 => &HUAWEI_E173,
             Personality::Terse => &TERSE,
             Personality::Stubborn => &STUBBORN,
+            Personality::Cluttered => &CLUTTERED,
         }
     }
 }
@@ -115,6 +120,7 @@ impl From<ModemModel> for Personality {
             ModemModel::HuaweiE173 => Personality::HuaweiE173,
             ModemModel::Terse => Personality::Terse,
             ModemModel::Stubborn => Personality::Stubborn,
+            ModemModel::Cluttered => Personality::Cluttered,
         }
     }
 }
@@ -131,6 +137,7 @@ impl From<Personality> for ModemModel {
             Personality::HuaweiE173 => ModemModel::HuaweiE173,
             Personality::Terse => ModemModel::Terse,
             Personality::Stubborn => ModemModel::Stubborn,
+            Personality::Cluttered => ModemModel::Cluttered,
         }
     }
 }
@@ -338,6 +345,16 @@ pub struct Quirks {
     /// Every third command line, this unsolicited line is printed just before the echo,
     /// glued to it with no line ending between.
     pub glued_before_echo: Option<&'static str>,
+    /// The empty `<alpha>` of a PDU-mode `+CMGL`/`+CMGR` header is written `""` rather than
+    /// left out (`+CMGR: 0,"",25`).
+    pub quoted_empty_alpha: bool,
+    /// Every information line writes a space after each comma (`+CPMS: "SM", 0, 30`).
+    pub spaced_fields: bool,
+    /// This unsolicited line follows every entry of a `+CMGL` listing.
+    pub urc_in_listing: Option<&'static str>,
+    /// The first `+CMGR` of a message just stored answers a bare `OK`, as if the slot were
+    /// empty; it reads normally from the second time on.
+    pub bare_ok_first_read: bool,
 }
 
 impl Quirks {
@@ -350,6 +367,10 @@ impl Quirks {
         echo_ignores_ate0: false,
         echo_doubled: false,
         glued_before_echo: None,
+        quoted_empty_alpha: false,
+        spaced_fields: false,
+        urc_in_listing: None,
+        bare_ok_first_read: false,
     };
 }
 
@@ -796,6 +817,36 @@ pub const STUBBORN: Profile = Profile {
     ..GENERIC
 };
 
+/// A modem whose SMS listings and reads are cluttered in each of the ways real ones are, so
+/// that every test meets them:
+/// - the empty `<alpha>` is written `""` (`+CMGL: 1,0,"",25`, `+CMGR: 0,"",25`), as SIMCom
+///   and Telit firmware do (python-gsmmodem and ModemManager parse both forms);
+/// - fields carry a space after each comma (`+CPMS: "SM", 0, 30, ...`, `+CMGL: 1, 0, "", 25`),
+///   as Cinterion and some Huawei firmware print them;
+/// - an unsolicited line (`+CIEV: "MESSAGE",1`) follows every listing entry, as Huawei's
+///   `^RSSI` does between entries;
+/// - the first read of a message just announced by `+CMTI` is a bare `OK`, as if the slot
+///   were empty (the SIM write not finished; seen on SIMCom and Quectel modules in
+///   python-gsmmodem and serialport-gsm issues); it reads normally afterwards, so the daemon
+///   must read again rather than wait for the next sweep, and must never delete it unread.
+///
+/// Otherwise it is [`GENERIC`].
+pub const CLUTTERED: Profile = Profile {
+    manufacturer: "Cluttered",
+    model: "Verbose 27.005 Modem",
+    revision: "3.0",
+    ati_revision: "3.0",
+    imei_tac: "35209903",
+    quirks: Quirks {
+        quoted_empty_alpha: true,
+        spaced_fields: true,
+        urc_in_listing: Some("+CIEV: \"MESSAGE\",1"),
+        bare_ok_first_read: true,
+        ..Quirks::NONE
+    },
+    ..GENERIC
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -824,7 +875,8 @@ mod tests {
         assert_eq!(Personality::for_mixed(4), Personality::HuaweiE3372);
         assert_eq!(Personality::for_mixed(6), Personality::Terse);
         assert_eq!(Personality::for_mixed(7), Personality::Stubborn);
-        assert_eq!(Personality::for_mixed(8), Personality::Generic);
+        assert_eq!(Personality::for_mixed(8), Personality::Cluttered);
+        assert_eq!(Personality::for_mixed(9), Personality::Generic);
     }
 
     #[test]

@@ -66,7 +66,14 @@ impl Bench {
         multipart_timeout: Duration,
         ingest: IngestMode,
     ) -> Bench {
-        Self::start_replaying(ports, personality, multipart_timeout, ingest, Vec::new()).await
+        Self::start_replaying(
+            ports,
+            personality,
+            multipart_timeout,
+            settings(ingest),
+            Vec::new(),
+        )
+        .await
     }
 
     /// A rack whose port K plays the K-th of `replay` back.
@@ -74,7 +81,7 @@ impl Bench {
         ports: u32,
         personality: PersonalityChoice,
         multipart_timeout: Duration,
-        ingest: IngestMode,
+        port_settings: PortSettings,
         replay: Vec<Transcript>,
     ) -> Bench {
         let dir = tempfile::tempdir().unwrap();
@@ -90,7 +97,7 @@ impl Bench {
         .unwrap();
         let options = DaemonOptions {
             multipart_timeout,
-            port_settings: Arc::new(move |_: &Path| settings(ingest)),
+            port_settings: Arc::new(move |_: &Path| port_settings.clone()),
             ..options(dir.path())
         };
         let daemon = start_daemon(dir.path(), options).await;
@@ -645,6 +652,43 @@ async fn a_stubborn_echo_is_no_answer_and_the_modem_stores_an_injected_sms() {
     stop_daemon(bench.daemon).await;
 }
 
+/// A modem whose listings are cluttered (`""` for the empty alpha, a space after each
+/// comma, a URC after every entry) and whose first read of a new message is a bare `OK`: the
+/// SMS is stored within seconds, not at the sweep (five minutes here), and never deleted
+/// unread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cluttered_modems_announced_sms_that_reads_empty_is_read_again_at_once() {
+    use modempool::simulator::personality::Personality;
+    let bench = Bench::start_replaying(
+        1,
+        PersonalityChoice::One(Personality::Cluttered),
+        Duration::from_secs(600),
+        PortSettings {
+            sweep_interval: Duration::from_secs(300),
+            ..settings(IngestMode::Store)
+        },
+        Vec::new(),
+    )
+    .await;
+    bench.all_ready(1).await;
+    let listed = bench.listings().await[0];
+    bench
+        .rack
+        .send_sms(0, sms("Bank", "Your code is 880022"), 1)
+        .await
+        .unwrap();
+    // Well within the sweep: only the read again after the bare `OK` can find it.
+    until("the SMS stored", Duration::from_secs(60), async || {
+        bench.daemon.pool().message_count().unwrap() == 1
+    })
+    .await;
+    assert!(bench.listings().await[0] > listed, "found by a listing");
+    bench.until_modems_empty().await;
+    assert_eq!(bench.texts().values().flatten().count(), 1);
+    assert_eq!(bench.daemon.ports()[0].state, PortState::Ready);
+    stop_daemon(bench.daemon).await;
+}
+
 /// A Huawei stick that reboots prints no `RDY`, and its PDU mode is the factory default, so
 /// only its indications tell: they went back to `0,0,0,0,0`. The daemon notices, records
 /// `modem_restarted`, configures it again, and the SMS that follows is announced and stored.
@@ -765,7 +809,7 @@ async fn every_shared_transcript_replayed_is_ready_and_stores_its_listings_once(
         count as u32,
         PersonalityChoice::One(Personality::Generic),
         Duration::from_secs(600),
-        IngestMode::Store,
+        settings(IngestMode::Store),
         transcripts,
     )
     .await;

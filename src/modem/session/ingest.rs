@@ -6,7 +6,7 @@
 //! [`PortLink::ingest`]: crate::pool::PortLink::ingest
 //! [`PortLink::ingest_batch`]: crate::pool::PortLink::ingest_batch
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
@@ -19,6 +19,10 @@ use crate::metrics;
 use crate::pool::IncomingPart;
 
 use super::{Session, Step};
+
+/// How many times an announced SMS that read empty makes the store be read again before the
+/// periodic sweep is left to find it.
+const RECHECKS: u8 = 3;
 
 impl Session<'_> {
     /// Makes `name` the storage `+CMGR`, `+CMGL` and `+CMGD` act on; new SMS keep going to
@@ -44,10 +48,11 @@ impl Session<'_> {
     }
 
     /// Reads every SMS stored on the SIM and in the modem, commits them, then deletes them.
-    pub(super) async fn drain(&mut self) -> Step<()> {
+    pub(super) async fn drain(&mut self) -> Step<usize> {
         let Some(iccid) = self.sim.as_ref().map(|sim| sim.iccid.clone()) else {
-            return Ok(());
+            return Ok(0);
         };
+        let mut found = 0;
         for storage in ["SM", "ME"] {
             if !self.select_storage(storage).await? {
                 continue;
@@ -65,9 +70,27 @@ impl Session<'_> {
                 count = stored.len(),
                 "draining"
             );
+            found += stored.len();
             self.commit_and_delete(&iccid, storage, stored).await?;
         }
         self.select_storage("SM").await?;
+        if found > 0 {
+            self.recheck = None;
+        }
+        Ok(found)
+    }
+
+    /// The store read again after an announced SMS read empty; scheduled again (1 s, 2 s,
+    /// 4 s) while nothing turns up.
+    pub(super) async fn recheck(&mut self) -> Step<()> {
+        let attempts = self.recheck.map_or(0, |(_, attempts)| attempts);
+        let found = self.drain().await?;
+        if found == 0 && attempts < RECHECKS {
+            let wait = Duration::from_secs(1 << attempts);
+            self.recheck = Some((tokio::time::Instant::now() + wait, attempts + 1));
+        } else {
+            self.recheck = None;
+        }
         Ok(())
     }
 
@@ -151,11 +174,34 @@ impl Session<'_> {
             );
             return Ok(());
         }
-        if let Some(Some(stored)) = self.judge(read)? {
-            self.commit_and_delete(&iccid, storage, vec![stored])
-                .await?;
+        match self.judge(read)? {
+            Some(Some(stored)) => {
+                self.commit_and_delete(&iccid, storage, vec![stored])
+                    .await?;
+            }
+            // Announced, and the slot reads empty (a bare `OK`): some modules announce a
+            // message before its write to the SIM is done. Never deleted unread: read the
+            // store again shortly rather than at the next sweep.
+            Some(None) => self.recheck_soon(storage, index),
+            None => {}
         }
         Ok(())
+    }
+
+    /// Schedules a read of the store 1 s after an announced SMS read empty (then 2 s and 4 s
+    /// more while nothing turns up, see [`Session::recheck`]); after that the periodic sweep
+    /// is the fallback.
+    fn recheck_soon(&mut self, storage: &str, index: u32) {
+        if self.recheck.is_some() {
+            return;
+        }
+        tracing::debug!(
+            port = self.context.path,
+            storage,
+            index,
+            "an announced SMS reads empty; reading the store again in 1 s"
+        );
+        self.recheck = Some((tokio::time::Instant::now() + Duration::from_secs(1), 1));
     }
 
     /// `+CMT` / `+CDS`: commit, then acknowledge at once, so the network does not resend and

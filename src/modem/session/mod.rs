@@ -89,6 +89,9 @@ pub struct Session<'a> {
     /// drained as soon as the current step ends, not at the next sweep, because the
     /// network holds SMS back until there is room.
     store_full: bool,
+    /// An announced SMS read empty: when to read the store again, and how many times that
+    /// was scheduled since the last read that found a message.
+    recheck: Option<(tokio::time::Instant, u8)>,
     consecutive_timeouts: u32,
 }
 
@@ -108,6 +111,7 @@ impl<'a> Session<'a> {
             iccid_dialect: None,
             indications: None,
             store_full: false,
+            recheck: None,
             consecutive_timeouts: 0,
         }
     }
@@ -537,7 +541,10 @@ impl<'a> Session<'a> {
                     None => return Ok(SessionEnd::PortLost("the port's runner stopped".to_owned())),
                 },
                 _ = health.tick() => self.health().await?,
-                _ = sweep.tick() => self.drain().await?,
+                _ = sweep.tick() => {
+                    self.drain().await?;
+                }
+                () = crate::ticker::sleep_until_or_never(self.recheck.map(|(at, _)| at)) => self.recheck().await?,
                 // Between commands: nothing is in flight, every SMS read is committed.
                 () = reset.notified() => return Ok(SessionEnd::ResetRequested),
             }
@@ -583,7 +590,7 @@ impl<'a> Session<'a> {
             }
             Urc::StorageFull { storage } => {
                 tracing::warn!(port = self.context.path, storage, "storage full: draining");
-                self.drain().await
+                self.drain().await.map(|_| ())
             }
             // The module reset (RDY) or finished starting SMS after a reset: its PDU mode
             // and indications are gone. Configure again and read what it stored meanwhile.

@@ -161,6 +161,7 @@ impl Modem {
                 store.insert(StoredSms {
                     stat: Stat::RecRead,
                     pdu,
+                    read_refused: false,
                 });
             }
         }

@@ -67,7 +67,7 @@ impl Modem {
             if self.settings.verbose {
                 text.push_str("\r\n");
             }
-            text.push_str(&lines.join("\r\n"));
+            text.push_str(&self.information_lines(lines));
             text.push_str("\r\n");
         }
         if !self.settings.quiet {
@@ -222,10 +222,23 @@ impl Modem {
         let mut text = String::new();
         for lines in blocks.iter().filter(|lines| !lines.is_empty()) {
             text.push_str("\r\n");
-            text.push_str(&lines.join("\r\n"));
+            text.push_str(&self.information_lines(lines));
             text.push_str("\r\n");
         }
         text.into_bytes()
+    }
+
+    /// A command's information lines joined, with a space after each comma of a `+NAME:` line
+    /// where the model writes them so (the `spaced_fields` quirk; quoted text untouched).
+    fn information_lines(&self, lines: &[String]) -> String {
+        if !self.profile.quirks.spaced_fields {
+            return lines.join("\r\n");
+        }
+        lines
+            .iter()
+            .map(|line| spaced(line))
+            .collect::<Vec<_>>()
+            .join("\r\n")
     }
 
     /// A byte after the `> ` prompt: Ctrl-Z sends, ESC cancels (TS 27.005 §3.5.1).
@@ -291,4 +304,28 @@ impl Modem {
             _ => self.input.line.push(byte),
         }
     }
+}
+
+/// `+CPMS: "SM",0,30` as `+CPMS: "SM", 0, 30`: a space after every comma outside quotes, in
+/// a line with a `+NAME:` (or `^NAME:`) prefix; any other line (a PDU, a message's text) as
+/// it is.
+fn spaced(line: &str) -> String {
+    let prefixed = line.starts_with(['+', '^'])
+        && line
+            .split_once(':')
+            .is_some_and(|(name, _)| name[1..].bytes().all(|b| b.is_ascii_alphanumeric()));
+    if !prefixed {
+        return line.to_owned();
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut quoted = false;
+    for c in line.chars() {
+        out.push(c);
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(' '),
+            _ => {}
+        }
+    }
+    out
 }

@@ -357,6 +357,7 @@ impl Modem {
             .insert(StoredSms {
                 stat: Stat::RecUnread,
                 pdu: pdu.to_vec(),
+                read_refused: false,
             })
             .ok_or(QueueReason::StorageFull)?;
         Ok((storage, slot as u32 + base))
@@ -368,6 +369,7 @@ impl Modem {
         let sms = StoredSms {
             stat: Stat::RecUnread,
             pdu: pdu.to_vec(),
+            read_refused: false,
         };
         let line = if self.settings.cmgf == 1 {
             let (fields, body) = self.text_fields(&sms);

@@ -128,6 +128,15 @@ impl Modem {
             .map_or((0, 0), |store| (store.used(), store.capacity()))
     }
 
+    /// The `<alpha>` of a PDU-mode header: empty, or `""` where the model quotes it.
+    fn empty_alpha(&self) -> &'static str {
+        if self.profile.quirks.quoted_empty_alpha {
+            "\"\""
+        } else {
+            ""
+        }
+    }
+
     /// The index a slot is shown with (0-based on Huawei).
     fn shown_index(&self, slot: usize) -> u32 {
         slot as u32 + self.profile.index_base
@@ -355,11 +364,15 @@ impl Modem {
                 out.push(body);
             } else {
                 out.push(format!(
-                    "+CMGL: {index},{},,{}",
+                    "+CMGL: {index},{},{},{}",
                     sms.stat.number(),
+                    self.empty_alpha(),
                     sms.tpdu_length()
                 ));
                 out.push(hex::encode_upper(&sms.pdu));
+            }
+            if let Some(urc) = self.profile.quirks.urc_in_listing {
+                out.push(urc.to_owned());
             }
             // Huawei firmware prints its signal reports between the entries of a long
             // listing (seen in chan_dongle and ModemManager logs); every second entry here.
@@ -398,6 +411,7 @@ impl Modem {
         let slot = self.slot_of(storage, number(args, 0)?)?;
         let text_mode = self.settings.cmgf == 1;
         let blank_line = self.profile.blank_line_after_messages;
+        let quirks = self.profile.quirks;
         let Some(store) = self.store_mut(storage) else {
             return Err(Failure::Cms(cms::SIM_NOT_INSERTED));
         };
@@ -407,6 +421,11 @@ impl Modem {
                 EmptySlotRead::InvalidIndex => Err(Failure::Cms(cms::INVALID_MEMORY_INDEX)),
             };
         };
+
+        if quirks.bare_ok_first_read && stored.stat == Stat::RecUnread && !stored.read_refused {
+            stored.read_refused = true;
+            return ok();
+        }
         let sms = stored.clone();
         if stored.stat == Stat::RecUnread {
             stored.stat = Stat::RecRead;
@@ -416,7 +435,12 @@ impl Modem {
             vec![format!("+CMGR: \"{}\",{fields}", sms.stat.text()), body]
         } else {
             vec![
-                format!("+CMGR: {},,{}", sms.stat.number(), sms.tpdu_length()),
+                format!(
+                    "+CMGR: {},{},{}",
+                    sms.stat.number(),
+                    self.empty_alpha(),
+                    sms.tpdu_length()
+                ),
                 hex::encode_upper(&sms.pdu),
             ]
         };
@@ -596,6 +620,7 @@ impl Modem {
         let stored = StoredSms {
             stat: compose.stat,
             pdu,
+            read_refused: false,
         };
         let store = self
             .store_mut(storage)

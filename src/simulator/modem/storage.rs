@@ -72,6 +72,9 @@ pub(super) struct StoredSms {
     pub stat: Stat,
     /// SMSC field and TPDU, as received or written.
     pub pdu: Vec<u8>,
+    /// Whether a read was already answered with a bare `OK` (the `bare_ok_first_read`
+    /// quirk): the next one reads it.
+    pub read_refused: bool,
 }
 
 impl StoredSms {
@@ -182,6 +185,7 @@ mod tests {
         StoredSms {
             stat,
             pdu: vec![0x00, 0x04],
+            read_refused: false,
         }
     }
 

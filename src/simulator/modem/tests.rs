@@ -1363,3 +1363,26 @@ fn the_stubborn_modem_echoes_as_its_quirks_say() {
     // The next two commands have no glued line.
     assert_eq!(bench.at("AT"), "AT\rAT\r\r\nOK\r\n");
 }
+
+/// The cluttered modem: `""` for an empty alpha and a space after each comma, a URC after
+/// every listing entry, and a bare `OK` at the first read of a new message.
+#[test]
+fn the_cluttered_modem_lists_as_its_quirks_say() {
+    let mut bench = Bench::booted(Personality::Cluttered);
+    bench.at("ATE0");
+    assert_eq!(bench.at("AT+CPMS?").matches(", ").count(), 8);
+    bench.deliver(&IncomingSms::new("+4915112345678", "Your code is 123450"));
+    bench.advance(ms(1));
+    assert_eq!(bench.at("AT+CMGR=1"), "\r\nOK\r\n");
+    let read = bench.at("AT+CMGR=1");
+    assert!(read.starts_with("\r\n+CMGR: 0, \"\", "), "{read:?}");
+    let listing = bench.at("AT+CMGL=4");
+    assert!(
+        listing.starts_with("\r\n+CMGL: 1, 1, \"\", "),
+        "{listing:?}"
+    );
+    assert!(
+        listing.ends_with("\r\n+CIEV: \"MESSAGE\", 1\r\n\r\nOK\r\n"),
+        "{listing:?}"
+    );
+}
