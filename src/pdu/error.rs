@@ -77,6 +77,16 @@ pub enum PduErrorKind {
     /// The user data header does not fit in the user data, or an element runs past it.
     #[error("TP-UDH malformed: {0}")]
     MalformedHeader(String),
+    /// No valid time stamp, no sender, and octets beyond the user data its length announces:
+    /// what some modems print for an empty or erased slot (all zeros), not a message anyone
+    /// sent. Reported as invalid so that it is never stored as an SMS.
+    #[error(
+        "not an SMS: no sender, no valid time stamp and {trailing} octets beyond the user data (an erased slot)"
+    )]
+    NotAnSms {
+        /// The octets after the announced user data.
+        trailing: usize,
+    },
     /// TS 23.038 compressed text (TS 23.042), which no network uses for SMS in practice.
     #[error("TP-DCS 0x{dcs:02X} announces compressed text (TS 23.042), which is not supported")]
     CompressedText {

@@ -67,6 +67,18 @@ impl Pdu {
         let mut warnings = Vec::new();
         match parse_pdu(pdu, &mut warnings) {
             Ok((rest, (smsc, message))) => {
+                if let Message::Deliver(deliver) = &message
+                    && deliver.timestamp.is_none()
+                    && deliver.sender.value.is_empty()
+                    && !rest.is_empty()
+                {
+                    return Err(PduError::new(
+                        0,
+                        PduErrorKind::NotAnSms {
+                            trailing: rest.len(),
+                        },
+                    ));
+                }
                 if !rest.is_empty() {
                     warnings.push(DecodeWarning::TrailingOctets { count: rest.len() });
                 }
@@ -182,6 +194,26 @@ fn parse_pdu<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_all_zero_line_is_not_an_sms_but_a_short_odd_one_still_is() {
+        let junk = Pdu::decode_hex(&"0".repeat(58)).unwrap_err();
+        assert_eq!(junk.kind, PduErrorKind::NotAnSms { trailing: 15 });
+        // No sender and no time stamp, but nothing beyond the user data: decoded, with the
+        // warning (a test PDU some tools write).
+        let bare = Pdu::decode_hex("0004000000000000000000000000").unwrap();
+        assert!(matches!(bare.message, Message::Deliver(_)));
+        // A real SMS with octets after its user data: decoded, the extra octets a warning.
+        let padded = Pdu::decode_hex(
+            "07911326040000F0040B911346610089F60000208062917314080CC8F71D14969741F977FD070000",
+        )
+        .unwrap();
+        assert!(
+            padded
+                .warnings
+                .contains(&DecodeWarning::TrailingOctets { count: 2 })
+        );
+    }
 
     #[test]
     fn hex_errors_name_the_character_as_the_line_shows_it() {

@@ -163,6 +163,10 @@ pub(crate) fn dedupe_tpdu(pdu_hex: &str) -> String {
     }
 }
 
+/// How much of an undecodable PDU line its `invalid_pdu` event keeps: a full PDU is at most
+/// 2 × 176 hex digits, so this keeps any real one whole and bounds a line of garbage.
+const RAW_LINE_KEPT: usize = 400;
+
 /// Takes in one part inside the writer's request (the module's steps 1 to 4).
 fn take_in(
     inbox: &Inbox<'_>,
@@ -232,6 +236,20 @@ fn take_in(
                 %error,
                 "stored an undecodable PDU"
             );
+            // The raw line for the technician, with why it is no SMS (an erased slot of all
+            // zeros, a damaged read), on the port's events: the message row has no text.
+            let line: String = part.pdu_hex.chars().take(RAW_LINE_KEPT).collect();
+            let cut = if part.pdu_hex.len() > RAW_LINE_KEPT {
+                "…"
+            } else {
+                ""
+            };
+            inbox.event(
+                "invalid_pdu",
+                Some(arrival.port_path),
+                Some(arrival.iccid),
+                &format!("{error}: {line}{cut}"),
+            )?;
             let message = one_part(&arrival, MessageKind::Undecodable, None, None, None);
             Some(single(inbox, codes, part_id, &message)?)
         }

@@ -139,6 +139,31 @@ async fn an_undecodable_pdu_is_kept_with_a_message_for_the_technicians() {
     assert!(errors.iter().all(Option::is_some), "{errors:?}");
 }
 
+/// The all-zero line some modems print for an erased slot is no SMS: it is kept as an
+/// undecodable message (never shown as text) and the port's events hold the raw line and why.
+#[tokio::test]
+async fn an_all_zero_line_is_invalid_and_its_raw_line_is_an_event() {
+    let (dir, store) = store();
+    let zeros = "0".repeat(58);
+    let outcome = store.ingest(part(ICCID, &zeros, at(0))).await.unwrap();
+    assert!(outcome.completed.is_some());
+    let rows = all_messages(&store);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].kind, MessageKind::Undecodable);
+    assert_eq!(rows[0].sender, None);
+    let reader = rusqlite::Connection::open(dir.path().join("store.db")).unwrap();
+    let (kind, detail): (String, String) = reader
+        .query_row(
+            "SELECT kind, detail FROM events WHERE kind = 'invalid_pdu'",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(kind, "invalid_pdu");
+    assert!(detail.starts_with("not an SMS: no sender"), "{detail}");
+    assert!(detail.ends_with(&zeros), "{detail}");
+}
+
 #[tokio::test]
 async fn a_status_report_is_a_message_and_a_sent_sms_is_only_a_part() {
     let (_dir, store) = store();
