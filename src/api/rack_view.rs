@@ -58,11 +58,25 @@ pub struct ModemView {
     pub sms_today: u64,
     /// Recovery steps since its task started.
     pub recoveries: u64,
+    /// While the port is failed and waiting: when it is tried again.
+    #[serde(serialize_with = "rfc3339_or_null")]
+    pub next_retry: Option<OffsetDateTime>,
     /// The id of the allocation active on its SIM.
     pub active_allocation: Option<String>,
     /// When the stored row last changed.
     #[serde(serialize_with = "rfc3339")]
     pub updated_at: OffsetDateTime,
+}
+
+/// [`rfc3339`] for a time that may be absent (`null`).
+fn rfc3339_or_null<S: Serializer>(
+    time: &Option<OffsetDateTime>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match time {
+        Some(time) => rfc3339(time, serializer),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// Writes a time as RFC 3339 text (what browsers' `Date` parses).
@@ -153,6 +167,7 @@ pub fn modems(pool: &Pool) -> Result<Vec<ModemView>, PoolError> {
                 sms_received: status.map_or(0, |status| status.sms_received),
                 sms_today: today.get(&row.path).copied().unwrap_or(0),
                 recoveries: status.map_or(0, |status| status.recoveries),
+                next_retry: status.and_then(|status| status.next_retry),
                 active_allocation: iccid.as_ref().and_then(|iccid| active.get(iccid).cloned()),
                 iccid,
                 updated_at: row.updated_at,

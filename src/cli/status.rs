@@ -90,6 +90,8 @@ pub struct PortLine {
     pub allocation: String,
     /// The last error, empty when none.
     pub last_error: String,
+    /// While the port is failed and waiting: when it is tried again (RFC 3339), else `None`.
+    pub next_retry: Option<String>,
 }
 
 /// The whole answer, as `--json` prints it.
@@ -130,6 +132,14 @@ pub fn snapshot(modems: &[pb::Modem]) -> Snapshot {
                 sms_today: modem.sms_today,
                 allocation: modem.active_allocation.clone(),
                 last_error: modem.detail.clone(),
+                next_retry: modem.next_retry.as_ref().and_then(|at| {
+                    time::OffsetDateTime::from_unix_timestamp(at.seconds)
+                        .ok()
+                        .and_then(|at| {
+                            at.format(&time::format_description::well_known::Rfc3339)
+                                .ok()
+                        })
+                }),
             }
         })
         .collect();

@@ -3,7 +3,9 @@
 //!
 //! Recovery, one rung per unresponsive session in a row: reopen the port; reset the module
 //! (`AT+CFUN=1,1` or the port's reset command); run the configured power-cycle command for
-//! the USB port; then mark the port failed and retry with exponential backoff. A session that
+//! the USB port (a rung only when one is configured); then mark the port failed and retry
+//! (reset, reopen) with exponential backoff, the port staying `failed`, with its next retry
+//! time, until the modem answers. A session that
 //! reaches ready (or degraded: the modem answers) puts the ladder back at the bottom. Every
 //! step is logged, counted in the port's status and recorded as an event.
 //!
@@ -164,7 +166,10 @@ impl PortTask {
             if !path_exists(&self.path) {
                 break;
             }
-            self.set_state(PortState::Opening, None);
+            let retrying = rung == Rung::Failed;
+            if !retrying {
+                self.set_state(PortState::Opening, None);
+            }
             let stream = match self.open() {
                 Ok(stream) => stream,
                 Err(error) => {
@@ -194,6 +199,7 @@ impl PortTask {
                 status: &self.status,
                 shutdown: self.shutdown.clone(),
                 reset: Arc::clone(&self.reset),
+                retrying,
             };
             let end = Session::new(context, channel, Inbox::new(unsolicited))
                 .run()
@@ -207,6 +213,7 @@ impl PortTask {
             if reached_service {
                 rung = Rung::Reopen;
                 backoff = self.settings.backoff_initial;
+                self.status.send_modify(|status| status.next_retry = None);
             }
             match end {
                 SessionEnd::Shutdown => break,
@@ -235,6 +242,13 @@ impl PortTask {
                         &format!("{reason}; next step {rung:?}"),
                     )
                     .await;
+                    // The power cycle is a rung only where a command for it is configured:
+                    // without one the ladder goes from the reset straight to failed.
+                    let after_reset = if self.settings.power_cycle_command.is_some() {
+                        Rung::PowerCycle
+                    } else {
+                        Rung::Failed
+                    };
                     let next = match rung {
                         Rung::Reopen => {
                             metrics::modem_reset(&self.name(), RecoveryStep::Reopen);
@@ -250,27 +264,38 @@ impl PortTask {
                                 Some(format!("{reason}; resetting the module")),
                             );
                             self.reset(capture.as_ref()).await;
-                            Rung::PowerCycle
+                            after_reset
                         }
                         Rung::PowerCycle => {
-                            if self.power_cycle().await {
-                                self.set_state(
-                                    PortState::Recovering,
-                                    Some(format!("{reason}; power-cycled")),
-                                );
-                            }
+                            self.set_state(
+                                PortState::Recovering,
+                                Some(format!("{reason}; power-cycling the USB port")),
+                            );
+                            self.power_cycle().await;
                             Rung::Failed
                         }
                         Rung::Failed => {
+                            // Failed stays failed, with the count and the next retry in
+                            // sight, while each retry (a reset, then a reopen) runs.
+                            let recoveries = self.status.borrow().recoveries;
+                            let at = time::OffsetDateTime::now_utc()
+                                + time::Duration::try_from(backoff).unwrap_or_default();
+                            self.status
+                                .send_modify(|status| status.next_retry = Some(at));
                             self.set_state(
                                 PortState::Failed,
-                                Some(format!("{reason}; retrying in {backoff:?}")),
+                                Some(format!(
+                                    "{reason}; {recoveries} recovery steps so far; next retry at {} UTC",
+                                    clock_time(at)
+                                )),
                             );
                             if !self.pause(backoff).await {
                                 break;
                             }
                             backoff = (backoff * 2).min(self.settings.backoff_max);
-                            Rung::Reset
+                            self.status.send_modify(|status| status.next_retry = None);
+                            self.reset(capture.as_ref()).await;
+                            Rung::Failed
                         }
                     };
                     rung = next;
@@ -330,6 +355,11 @@ impl PortTask {
         self.event("power_cycle", &detail).await;
         true
     }
+}
+
+/// `21:30:05`: the time of day a technician compares with the clock on the wall.
+fn clock_time(at: time::OffsetDateTime) -> String {
+    format!("{:02}:{:02}:{:02}", at.hour(), at.minute(), at.second())
 }
 
 /// Whether the path (or the device its link points at) exists.

@@ -97,6 +97,8 @@ pub struct PortStatus {
     pub sms_received: u64,
     /// Recovery steps taken since the task started.
     pub recoveries: u64,
+    /// While the port is `failed` and waiting: when it is tried again.
+    pub next_retry: Option<time::OffsetDateTime>,
 }
 
 impl PortStatus {
@@ -115,6 +117,7 @@ impl PortStatus {
             registered: None,
             sms_received: 0,
             recoveries: 0,
+            next_retry: None,
         }
     }
 }

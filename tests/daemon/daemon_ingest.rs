@@ -689,6 +689,92 @@ async fn a_cluttered_modems_announced_sms_that_reads_empty_is_read_again_at_once
     stop_daemon(bench.daemon).await;
 }
 
+/// A modem that hangs climbs the ladder: reopen, reset, and (no power-cycle command being
+/// configured) straight to failed, with no power-cycle step recorded. Failed then stays
+/// failed through its retries, with the next retry's time while it waits, until the modem
+/// answers again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_modem_climbs_to_failed_and_stays_failed_through_its_retries() {
+    use modempool::simulator::personality::Personality;
+    let bench = Bench::start_replaying(
+        1,
+        PersonalityChoice::One(Personality::Generic),
+        Duration::from_secs(600),
+        PortSettings {
+            boot_wait: Duration::from_secs(2),
+            backoff_initial: Duration::from_secs(2),
+            backoff_max: Duration::from_secs(4),
+            timeouts: Timeouts {
+                quick: Duration::from_millis(500),
+                storage: Duration::from_secs(2),
+                network: Duration::from_secs(2),
+                scan: Duration::from_secs(2),
+            },
+            ..settings(IngestMode::Store)
+        },
+        Vec::new(),
+    )
+    .await;
+    bench.all_ready(1).await;
+    let path = bench.daemon.ports()[0].path.clone();
+    bench
+        .rack
+        .fault(0, RackFault::Modem(Fault::Hang))
+        .await
+        .unwrap();
+    bench
+        .until("the port failed, with its next retry", |bench| {
+            let port = &bench.daemon.ports()[0];
+            port.state == PortState::Failed && port.next_retry.is_some()
+        })
+        .await;
+    let failed = bench.daemon.ports()[0].clone();
+    let detail = failed.detail.clone().unwrap_or_default();
+    assert!(detail.contains("next retry at"), "{detail}");
+    // Through the next retry (its wait, its reset, its reopen) the port never shows
+    // opening or probing: it is failed until the modem answers.
+    let recoveries = failed.recoveries;
+    let deadline = std::time::Instant::now() + BOUND;
+    loop {
+        let port = bench.daemon.ports()[0].clone();
+        assert_eq!(
+            port.state,
+            PortState::Failed,
+            "left failed during a retry: {port:?}"
+        );
+        if port.recoveries > recoveries {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no retry: {port:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let events: Vec<String> = bench
+        .daemon
+        .pool()
+        .port_events(&path, 100)
+        .unwrap()
+        .iter()
+        .map(|event| event.kind.clone())
+        .collect();
+    assert!(
+        events.iter().any(|kind| kind == "modem_reset"),
+        "{events:?}"
+    );
+    assert!(
+        !events.iter().any(|kind| kind == "power_cycle"),
+        "{events:?}"
+    );
+    // The modem answers again: ready, and no retry pending.
+    bench
+        .rack
+        .fault(0, RackFault::Modem(Fault::Clear))
+        .await
+        .unwrap();
+    bench.all_ready(1).await;
+    assert_eq!(bench.daemon.ports()[0].next_retry, None);
+    stop_daemon(bench.daemon).await;
+}
+
 /// A Huawei stick that reboots prints no `RDY`, and its PDU mode is the factory default, so
 /// only its indications tell: they went back to `0,0,0,0,0`. The daemon notices, records
 /// `modem_restarted`, configures it again, and the SMS that follows is announced and stored.

@@ -67,6 +67,7 @@ impl admin_server::Admin for AdminService {
                 active_allocation: view.active_allocation.unwrap_or_default(),
                 iccid: view.iccid.unwrap_or_default(),
                 updated_at: Some(convert::timestamp(view.updated_at)),
+                next_retry: view.next_retry.map(convert::timestamp),
                 sms_today: view.sms_today,
             })
             .collect();

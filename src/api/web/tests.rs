@@ -233,6 +233,7 @@ fn a_slot_is_found_by_path_label_or_number() {
         sms_received: 0,
         sms_today: 0,
         recoveries: 0,
+        next_retry: None,
         active_allocation: None,
         updated_at: time::OffsetDateTime::UNIX_EPOCH,
     };

@@ -60,6 +60,10 @@ pub struct SessionContext<'a> {
     pub shutdown: watch::Receiver<bool>,
     /// Notified when a technician asks for a reset.
     pub reset: std::sync::Arc<tokio::sync::Notify>,
+    /// The port is `failed` and this session is one of its retries: the state stays
+    /// `failed` (with what the retry does in its detail) until the modem answers, so a
+    /// technician sees the failure, not an `opening` that changes nothing.
+    pub retrying: bool,
 }
 
 /// Two timeouts in a row mean the modem has stopped answering; one may be a slow SIM.
@@ -213,7 +217,13 @@ impl<'a> Session<'a> {
     // ------------------------------------------------------------------------------------
 
     async fn bring_up(&mut self) -> Step<()> {
-        self.set_state(PortState::Opening, None);
+        if self.context.retrying {
+            self.set_detail(Some(
+                "the modem stopped answering; retrying now (reset and reopened)".to_owned(),
+            ));
+        } else {
+            self.set_state(PortState::Opening, None);
+        }
         self.wait_until_answering().await?;
         self.base_settings().await?;
         self.set_state(PortState::Probing, None);
