@@ -8,11 +8,14 @@
 //! - [`mcc`]: mobile country code → ISO 3166 country (ITU-T E.212).
 //! - [`number`]: any written form of a number → E.164 with '+'.
 //! - [`ussd`]: the operators' number-query USSD codes, and the number in their answers.
+//! - [`operators`]: network names by MCC-MNC, for modems that give only the digits.
 
 pub mod mcc;
 pub mod number;
+pub mod operators;
 pub mod ussd;
 
 pub use mcc::{country_of_imsi, country_of_mcc};
 pub use number::{NumberError, normalise};
+pub use operators::operator_name;
 pub use ussd::{default_number_query_code, number_in_ussd_answer, number_query_code};

@@ -100,6 +100,8 @@ pub struct SimIdentity {
     pub country: Option<String>,
     /// The operator's name as the network gives it (`+COPS?`).
     pub operator: Option<String>,
+    /// The network's MCC-MNC (`262-01`), read by the session once the SIM is known.
+    pub operator_code: Option<String>,
 }
 
 /// What the SIM slot holds.
@@ -317,6 +319,7 @@ pub async fn sim_slot(
         number_source,
         country,
         operator,
+        operator_code: None,
     }))
 }
 

@@ -306,7 +306,8 @@ fn candidates(
          FROM sims s INDEXED BY sims_by_last_allocated CROSS JOIN ports p ON p.path = s.port_path
          WHERE {RENTABLE} AND {UNUSED_FOR_SERVICE}
            AND (:country IS NULL OR s.country = :country)
-           AND (:operator IS NULL OR s.operator = :operator COLLATE NOCASE)
+           AND (:operator IS NULL OR s.operator = :operator COLLATE NOCASE
+                OR s.operator_code = :operator)
          ORDER BY s.last_allocated_at, s.iccid"
     );
     let now_text = text(now, "the current time")?;

@@ -131,6 +131,8 @@ pub struct SimUpdate {
     pub country: Option<String>,
     /// The operator's name.
     pub operator: Option<String>,
+    /// The network's MCC-MNC (`262-01`), when the modem gave it.
+    pub operator_code: Option<String>,
 }
 
 impl SimUpdate {
@@ -299,6 +301,8 @@ pub struct SimRow {
     pub country: Option<String>,
     /// Operator name.
     pub operator: Option<String>,
+    /// The network's MCC-MNC (`262-01`), when a modem gave it.
+    pub operator_code: Option<String>,
     /// Whether it may be rented out.
     pub state: SimState,
     /// 0..=100, 100 healthy.

@@ -165,8 +165,8 @@ pub(crate) fn sim_seen(
             connection
                 .prepare_cached(
                     "INSERT INTO sims (iccid, imsi, number, number_source, country, operator,
-                                       port_path, first_seen, last_seen)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                                       port_path, first_seen, last_seen, operator_code)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
                 )
                 .and_then(|mut statement| {
                     statement.execute(params![
@@ -177,7 +177,8 @@ pub(crate) fn sim_seen(
                         country,
                         update.operator,
                         port,
-                        now
+                        now,
+                        update.operator_code
                     ])
                 })
                 .context("adding a SIM")?;
@@ -195,7 +196,8 @@ pub(crate) fn sim_seen(
                     "UPDATE sims SET imsi = coalesce(?2, imsi), number = ?3, number_source = ?4,
                                      country = coalesce(?5, country),
                                      operator = coalesce(?6, operator),
-                                     port_path = ?7, last_seen = ?8
+                                     port_path = ?7, last_seen = ?8,
+                                     operator_code = coalesce(?9, operator_code)
                      WHERE iccid = ?1",
                 )
                 .and_then(|mut statement| {
@@ -207,7 +209,8 @@ pub(crate) fn sim_seen(
                         country,
                         update.operator,
                         port,
-                        now
+                        now,
+                        update.operator_code
                     ])
                 })
                 .context("updating a SIM")?;

@@ -108,7 +108,7 @@ pub(crate) fn ports(connection: &Connection) -> Result<Vec<PortRow>, StoreError>
 }
 
 const SIM_COLUMNS: &str = "iccid, imsi, number, number_source, country, operator, state, health,
-                           port_path, first_seen, last_seen";
+                           port_path, first_seen, last_seen, operator_code";
 
 /// A SIM row's raw columns; the typed [`SimRow`] is made outside rusqlite's closure so
 /// that a bad stored value is a [`StoreError::Corrupt`] naming the column.
@@ -124,6 +124,7 @@ struct RawSim {
     port_path: Option<String>,
     first_seen: String,
     last_seen: String,
+    operator_code: Option<String>,
 }
 
 fn raw_sim(row: &Row<'_>) -> rusqlite::Result<RawSim> {
@@ -139,6 +140,7 @@ fn raw_sim(row: &Row<'_>) -> rusqlite::Result<RawSim> {
         port_path: row.get(8)?,
         first_seen: row.get(9)?,
         last_seen: row.get(10)?,
+        operator_code: row.get(11)?,
     })
 }
 
@@ -162,6 +164,7 @@ impl RawSim {
             number,
             country: self.country,
             operator: self.operator,
+            operator_code: self.operator_code,
             health: self.health,
             port_path: self.port_path,
         })

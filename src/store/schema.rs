@@ -267,6 +267,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     -- the configured patterns do.
     ALTER TABLE messages ADD COLUMN code TEXT CHECK (code IS NULL OR allocation_id IS NOT NULL);
     "#,
+    r#"
+    -- The network the SIM's modem is registered with, as MCC-MNC (`262-01`): what names an
+    -- operator for sure, where the name (`operator`) varies by modem and language.
+    ALTER TABLE sims ADD COLUMN operator_code TEXT;
+    "#,
 ];
 
 /// Opens a connection to `path` (created if missing) with the settings every connection of

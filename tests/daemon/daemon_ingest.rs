@@ -775,6 +775,68 @@ async fn a_hung_modem_climbs_to_failed_and_stays_failed_through_its_retries() {
     stop_daemon(bench.daemon).await;
 }
 
+/// On every model the operator is known once the SIM is registered: its MCC-MNC (the home
+/// network of the simulated SIM, so a prefix of its IMSI) and a name; and Allocate finds a
+/// SIM by either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_models_operator_is_known_by_code_and_name_and_allocate_finds_it() {
+    use modempool::pool::AllocateParams;
+    use modempool::simulator::personality::Personality;
+    let count = Personality::ALL.len();
+    let bench = Bench::start(count as u32, PersonalityChoice::Mixed).await;
+    bench.all_ready(count).await;
+    let views = bench.rack.list().await.unwrap();
+    bench
+        .until("every SIM's operator known", |bench| {
+            let sims = bench.daemon.pool().sims().unwrap();
+            sims.len() == count
+                && sims
+                    .iter()
+                    .all(|sim| sim.operator_code.is_some() && sim.operator.is_some())
+        })
+        .await;
+    let sims = bench.daemon.pool().sims().unwrap();
+    for sim in &sims {
+        let view = views
+            .iter()
+            .find(|view| view.iccid.as_ref() == Some(&sim.iccid))
+            .unwrap();
+        let code = sim.operator_code.clone().unwrap();
+        let imsi = view.imsi.clone().unwrap();
+        assert!(
+            imsi.starts_with(&code.replace('-', "")),
+            "{} ({}): {code} is not the home network of {imsi}",
+            view.personality,
+            sim.iccid
+        );
+        let name = sim.operator.clone().unwrap();
+        assert!(
+            !name.is_empty() && !name.chars().all(|c| c.is_ascii_digit()),
+            "{name}"
+        );
+    }
+    for (operator, what) in [
+        (sims[0].operator_code.clone().unwrap(), "code"),
+        (sims[1].operator.clone().unwrap(), "name"),
+    ] {
+        let allocated = bench
+            .daemon
+            .pool()
+            .allocate(
+                "test",
+                AllocateParams {
+                    service: "other".to_owned(),
+                    operator: operator.clone(),
+                    ..AllocateParams::default()
+                },
+            )
+            .await
+            .unwrap_or_else(|error| panic!("by {what} {operator}: {error}"));
+        assert_eq!(allocated.allocations.len(), 1, "by {what} {operator}");
+    }
+    stop_daemon(bench.daemon).await;
+}
+
 /// A Huawei stick that reboots prints no `RDY`, and its PDU mode is the factory default, so
 /// only its indications tell: they went back to `0,0,0,0,0`. The daemon notices, records
 /// `modem_restarted`, configures it again, and the SMS that follows is announced and stored.

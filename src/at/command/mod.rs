@@ -58,8 +58,8 @@ pub use functionality::SetFunctionality;
 pub use iccid::{Iccid, IccidDialect, IccidQuery};
 pub use identity::{Ati, Imei, ImeiQuery, Imsi, Manufacturer, Model, Revision};
 pub use network::{
-    Operator, OperatorQuery, OperatorScan, RegistrationQuery, ScannedOperator, Signal,
-    SignalQuality,
+    Operator, OperatorFormat, OperatorQuery, OperatorScan, RegistrationQuery, ScannedOperator,
+    Signal, SignalQuality, plmn_code,
 };
 pub use settings::{Echo, ErrorReporting, RegistrationReports, ReportErrors};
 pub use sim::{EnterPin, OwnNumber, PinStatus, Subscriber};

@@ -56,6 +56,38 @@ impl Command for OperatorQuery {
     }
 }
 
+/// `AT+COPS=3,<format>`: sets the format in which `+COPS?` names the operator (0 long name,
+/// 1 short name, 2 numeric MCC and MNC) without touching network selection (mode 3 of TS
+/// 27.007 §7.3). The daemon reads the numeric code, which is the same on every modem, and
+/// the long name beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperatorFormat(pub u8);
+
+impl Command for OperatorFormat {
+    type Response = ();
+
+    fn text(&self) -> String {
+        format!("AT+COPS=3,{}", self.0)
+    }
+
+    fn timeout(&self) -> TimeoutClass {
+        TimeoutClass::Quick
+    }
+
+    fn parse(&self, _lines: &[ResponseLine]) -> Result<(), ResponseError> {
+        Ok(())
+    }
+}
+
+/// The `MCC-MNC` form (`262-01`, `310-260`) of a numeric `+COPS` operator (`"26201"`,
+/// `"310260"`): three digits of MCC and two or three of MNC; `None` for anything else (a
+/// name).
+pub fn plmn_code(numeric: &str) -> Option<String> {
+    let digits = numeric.trim();
+    ((5..=6).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{}-{}", &digits[..3], &digits[3..]))
+}
+
 /// Signal quality as `+CSQ` reports it, with the unknown values (99) made explicit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Signal {
@@ -349,6 +381,15 @@ mod tests {
                 .status
                 .is_registered()
         );
+    }
+
+    #[test]
+    fn numeric_operators_become_mcc_mnc() {
+        assert_eq!(plmn_code("26201").as_deref(), Some("262-01"));
+        assert_eq!(plmn_code("310260").as_deref(), Some("310-260"));
+        assert_eq!(plmn_code("T-Mobile"), None);
+        assert_eq!(plmn_code("2620"), None);
+        assert_eq!(OperatorFormat(2).text(), "AT+COPS=3,2");
     }
 
     #[test]

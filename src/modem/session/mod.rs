@@ -25,6 +25,7 @@ use crate::pool::rack::PIN_REFUSED_EVENT;
 use crate::pool::{PortLink, PortUpdate, SimNumber, SimUpdate};
 
 mod ingest;
+mod network;
 
 use super::probe::{self, Inbox, ModemIdentity, SimIdentity, SimSlot};
 use super::{PortSettings, SimDirectory};
@@ -96,7 +97,30 @@ pub struct Session<'a> {
     /// An announced SMS read empty: when to read the store again, and how many times that
     /// was scheduled since the last read that found a message.
     recheck: Option<(tokio::time::Instant, u8)>,
+    /// The commands this modem refused, so that none is sent again.
+    dialect: Dialect,
     consecutive_timeouts: u32,
+}
+
+/// What one modem's firmware does not do: the optional commands it refused (`ERROR`, `+CME
+/// ERROR`, `COMMAND NOT SUPPORT`), by the form the session sends them in. A refusal is a fact
+/// about the dialect, not a fault: it is recorded once as a `command_refused` event and the
+/// command is not sent again on this port until the modem is opened anew.
+#[derive(Debug, Default)]
+pub(super) struct Dialect {
+    refused: std::collections::BTreeSet<&'static str>,
+}
+
+impl Dialect {
+    /// Whether `command` was refused.
+    pub(super) fn refuses(&self, command: &str) -> bool {
+        self.refused.contains(command)
+    }
+
+    /// Notes that `command` was refused; `true` the first time.
+    pub(super) fn refuse(&mut self, command: &'static str) -> bool {
+        self.refused.insert(command)
+    }
 }
 
 /// A step of the session: `Err` ends the session, with the reason.
@@ -116,6 +140,7 @@ impl<'a> Session<'a> {
             indications: None,
             store_full: false,
             recheck: None,
+            dialect: Dialect::default(),
             consecutive_timeouts: 0,
         }
     }
@@ -159,6 +184,39 @@ impl<'a> Session<'a> {
                 self.set_detail(Some(error.to_string()));
                 Ok(None)
             }
+        }
+    }
+
+    /// As [`Session::judge`], for a command the modem may not know: a refusal is `None`
+    /// without a warning or a detail on the port (the caller records the dialect).
+    fn judge_optional<T>(&mut self, result: Result<T, RunError>) -> Step<Option<T>> {
+        match result {
+            Err(error @ RunError::Rejected { .. }) => {
+                tracing::debug!(port = self.context.path, %error, "optional command refused");
+                Ok(None)
+            }
+            other => self.judge(other),
+        }
+    }
+
+    /// Records that the modem refused `command`, once per opening.
+    async fn refused(&mut self, command: &'static str) {
+        if self.dialect.refuse(command) {
+            tracing::info!(
+                port = self.context.path,
+                command,
+                "the modem refuses a command"
+            );
+            let _ = self
+                .context
+                .pool
+                .event(
+                    "command_refused",
+                    Some(self.context.path),
+                    self.sim.as_ref().map(|sim| sim.iccid.as_str()),
+                    command,
+                )
+                .await;
         }
     }
 
@@ -332,6 +390,7 @@ impl<'a> Session<'a> {
                 tracing::Span::current().record("iccid", sim.iccid.as_str());
                 self.sim = Some(sim);
                 self.configure().await?;
+                self.refresh_operator(true).await?;
                 self.set_state(PortState::Draining, None);
                 self.drain().await?;
                 self.set_state(PortState::Ready, None);
@@ -384,6 +443,7 @@ impl<'a> Session<'a> {
             number,
             country: sim.country.clone(),
             operator: sim.operator.clone(),
+            operator_code: sim.operator_code.clone(),
             port_path: self.context.path.to_owned(),
         };
         match self.context.pool.sim_seen(update).await {
@@ -635,13 +695,15 @@ impl<'a> Session<'a> {
                 // next poll.
                 if changed {
                     // Modems report no signal (rssi 99) until registered: read it now
-                    // rather than at the next poll, a minute away.
+                    // rather than at the next poll, a minute away; and the operator, which
+                    // may have changed with the registration.
                     if registered {
                         let signal = self.channel.run(&SignalQuality).await;
                         if let Some(signal) = self.judge(signal)? {
                             self.publish(|status| status.signal = signal.rssi);
                             metrics::port_signal(self.context.path, signal.rssi);
                         }
+                        self.refresh_operator(true).await?;
                     }
                     self.save_port().await;
                 }
@@ -703,7 +765,9 @@ impl<'a> Session<'a> {
         let registration = self.channel.run(&RegistrationQuery).await;
         if let Some(registration) = self.judge(registration)? {
             let registered = registration.registration.status.is_registered();
+            let changed = self.context.status.borrow().registered != Some(registered);
             self.publish(|status| status.registered = Some(registered));
+            self.refresh_operator(changed).await?;
         }
         match &self.sim {
             Some(sim) => {
