@@ -355,6 +355,9 @@ pub struct Quirks {
     /// The first `+CMGR` of a message just stored answers a bare `OK`, as if the slot were
     /// empty; it reads normally from the second time on.
     pub bare_ok_first_read: bool,
+    /// The highest `+CNMI` `<mode>` taken (and listed by `+CNMI=?`); a higher one is
+    /// `ERROR`. `None`: 0 to 3.
+    pub cnmi_max_mode: Option<u8>,
 }
 
 impl Quirks {
@@ -371,6 +374,7 @@ impl Quirks {
         spaced_fields: false,
         urc_in_listing: None,
         bare_ok_first_read: false,
+        cnmi_max_mode: None,
     };
 }
 
@@ -755,6 +759,9 @@ pub const HUAWEI_E173: Profile = Profile {
 ///   starts with its command;
 /// - `+CMGL` of an empty store is `+CMS ERROR: 321` ("invalid memory index") rather than a
 ///   bare `OK`: an empty store, not a failure;
+/// - `+CNMI` takes `<mode>` 0 and 1 only (`+CNMI=2,1,0,0,0` is `ERROR`, `+CNMI=?` lists
+///   `(0,1)`), as minimal 27.005 implementations do: the daemon must fall back, not stop
+///   announcing;
 /// - an unknown command is `COMMAND NOT SUPPORT`, the final result Huawei sticks print
 ///   (the E173 transcript of gammu issue #374 in the shared test data; also met by
 ///   matrix-appservice-sms issue #10 after `ATE0`).
@@ -771,8 +778,11 @@ pub const TERSE: Profile = Profile {
         never_echoes: true,
         empty_listing_error: Some(321),
         command_not_support: true,
+        cnmi_max_mode: Some(1),
         ..Quirks::NONE
     },
+    // Nothing announced until the host asks: only a fallback `+CNMI` makes it announce.
+    cnmi_default: [0, 0, 0, 0, 0],
     ..GENERIC
 };
 

@@ -837,6 +837,51 @@ async fn every_models_operator_is_known_by_code_and_name_and_allocate_finds_it()
     stop_daemon(bench.daemon).await;
 }
 
+/// A modem that refuses `+CNMI=2,1,0,0,0` (the terse one takes `<mode>` 0 and 1 only) is
+/// given the fallback its `+CNMI=?` allows, the refusal recorded once as its dialect, and its
+/// SMS are announced and stored within seconds, not at the sweep (five minutes here).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_cnmi_falls_back_and_sms_are_still_announced() {
+    use modempool::simulator::personality::Personality;
+    let bench = Bench::start_replaying(
+        1,
+        PersonalityChoice::One(Personality::Terse),
+        Duration::from_secs(600),
+        PortSettings {
+            sweep_interval: Duration::from_secs(300),
+            ..settings(IngestMode::Store)
+        },
+        Vec::new(),
+    )
+    .await;
+    bench.all_ready(1).await;
+    let path = bench.daemon.ports()[0].path.clone();
+    bench
+        .rack
+        .send_sms(0, sms("Bank", "Your code is 990033"), 1)
+        .await
+        .unwrap();
+    until(
+        "the announced SMS stored",
+        Duration::from_secs(60),
+        async || bench.daemon.pool().message_count().unwrap() == 1,
+    )
+    .await;
+    // The refusal is recorded once, not at every health poll (every 2 s here).
+    let refused = |bench: &Bench| {
+        bench
+            .daemon
+            .pool()
+            .port_events(&path, 100)
+            .unwrap()
+            .iter()
+            .filter(|event| event.kind == "command_refused" && event.detail.contains("+CNMI"))
+            .count()
+    };
+    assert_eq!(refused(&bench), 1);
+    stop_daemon(bench.daemon).await;
+}
+
 /// A Huawei stick that reboots prints no `RDY`, and its PDU mode is the factory default, so
 /// only its indications tell: they went back to `0,0,0,0,0`. The daemon notices, records
 /// `modem_restarted`, configures it again, and the SMS that follows is announced and stored.

@@ -141,10 +141,120 @@ impl Command for NewMessageIndications {
     }
 }
 
+impl NewMessageIndications {
+    /// The store-and-announce settings to try, from the most to the least capable, when
+    /// the modem refused [`NewMessageIndications::STORE_AND_NOTIFY`]: given the `+CNMI=?`
+    /// answer (`+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)`), only values it lists; without one
+    /// (the test form refused too), the usual variants. `<mode>` 2 (buffer while the link is
+    /// busy) is best, then 1 (announce, or drop while busy: the sweep recovers), then 3;
+    /// `<mt>` is always 1 (`+CMTI`); the others are 0 where allowed, else the first value
+    /// listed.
+    pub fn store_fallbacks(test_answer: Option<&str>) -> Vec<NewMessageIndications> {
+        let supported = test_answer.and_then(cnmi_ranges);
+        let allows = |position: usize, value: u8| {
+            supported
+                .as_ref()
+                .is_none_or(|ranges| ranges.get(position).is_none_or(|set| set.contains(&value)))
+        };
+        let quiet = |position: usize| {
+            if allows(position, 0) {
+                Some(0)
+            } else {
+                supported
+                    .as_ref()
+                    .and_then(|ranges| ranges.get(position))
+                    .and_then(|set| set.first().copied())
+            }
+        };
+        let (Some(bm), Some(ds), Some(bfr)) = (quiet(2), quiet(3), quiet(4)) else {
+            return Vec::new();
+        };
+        if !allows(1, 1) {
+            return Vec::new();
+        }
+        [2, 1, 3]
+            .into_iter()
+            .filter(|&mode| allows(0, mode))
+            .map(|mode| NewMessageIndications {
+                mode,
+                mt: 1,
+                bm,
+                ds,
+                bfr,
+            })
+            .filter(|candidate| *candidate != NewMessageIndications::STORE_AND_NOTIFY)
+            .collect()
+    }
+}
+
+/// The value sets of a `+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)` test answer, one per
+/// parameter; `None` when the line is not one.
+fn cnmi_ranges(line: &str) -> Option<Vec<Vec<u8>>> {
+    let rest = line.trim().strip_prefix("+CNMI:")?;
+    let mut sets = Vec::new();
+    for group in rest.split(')') {
+        let group = group.trim().trim_start_matches(',').trim();
+        let Some(inner) = group.strip_prefix('(') else {
+            continue;
+        };
+        let mut values = Vec::new();
+        for part in inner.split(',') {
+            let part = part.trim();
+            match part.split_once('-') {
+                Some((low, high)) => {
+                    let (low, high): (u8, u8) =
+                        (low.trim().parse().ok()?, high.trim().parse().ok()?);
+                    values.extend(low..=high.min(9));
+                }
+                None if part.is_empty() => {}
+                None => values.push(part.parse().ok()?),
+            }
+        }
+        sets.push(values);
+    }
+    (!sets.is_empty()).then_some(sets)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::at::command::fixtures::text;
+
+    #[test]
+    fn indication_fallbacks_follow_the_modems_test_answer() {
+        // Huawei E3276 (gammu issue #680, the shared transcripts): mode 2 is there, so the
+        // first fallback is mode 1.
+        let e3276 =
+            NewMessageIndications::store_fallbacks(Some("+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)"));
+        assert_eq!(
+            e3276.iter().map(|c| c.text()).collect::<Vec<_>>(),
+            ["AT+CNMI=1,1,0,0,0"]
+        );
+        // A SIM800 lists `+CNMI: (0-3),(0-3),(0,2),(0-2),(0,1)`: modes 1 and 3 to try.
+        let sim800 =
+            NewMessageIndications::store_fallbacks(Some("+CNMI: (0-3),(0-3),(0,2),(0-2),(0,1)"));
+        assert_eq!(
+            sim800.iter().map(|c| c.text()).collect::<Vec<_>>(),
+            ["AT+CNMI=1,1,0,0,0", "AT+CNMI=3,1,0,0,0"]
+        );
+        // A modem whose <bfr> allows 1 only.
+        let telit =
+            NewMessageIndications::store_fallbacks(Some("+CNMI: (0-3),(0-3),(0,2),(0-2),(1)"));
+        assert_eq!(telit[0].text(), "AT+CNMI=2,1,0,0,1");
+        // No test answer: the usual variants.
+        assert_eq!(
+            NewMessageIndications::store_fallbacks(None)
+                .iter()
+                .map(|c| c.text())
+                .collect::<Vec<_>>(),
+            ["AT+CNMI=1,1,0,0,0", "AT+CNMI=3,1,0,0,0"]
+        );
+        // A modem that cannot announce stored SMS at all: nothing to try (the sweep it is).
+        assert!(
+            NewMessageIndications::store_fallbacks(Some("+CNMI: (0-2),(0,2),(0),(0),(0)"))
+                .is_empty()
+        );
+    }
 
     #[test]
     fn command_texts_are_exact() {

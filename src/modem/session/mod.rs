@@ -99,6 +99,9 @@ pub struct Session<'a> {
     recheck: Option<(tokio::time::Instant, u8)>,
     /// The commands this modem refused, so that none is sent again.
     dialect: Dialect,
+    /// The store-and-announce indications this modem takes, once a fallback was needed
+    /// (`None`: [`NewMessageIndications::STORE_AND_NOTIFY`], the first choice).
+    store_indications: Option<NewMessageIndications>,
     consecutive_timeouts: u32,
 }
 
@@ -141,6 +144,7 @@ impl<'a> Session<'a> {
             store_full: false,
             recheck: None,
             dialect: Dialect::default(),
+            store_indications: None,
             consecutive_timeouts: 0,
         }
     }
@@ -515,13 +519,56 @@ impl<'a> Session<'a> {
                 "direct delivery refused; storing instead"
             );
         }
-        let stored = self
-            .channel
-            .run(&NewMessageIndications::STORE_AND_NOTIFY)
-            .await;
-        self.indications = self
-            .judge(stored)?
-            .map(|()| NewMessageIndications::STORE_AND_NOTIFY);
+        let wanted = self
+            .store_indications
+            .unwrap_or(NewMessageIndications::STORE_AND_NOTIFY);
+        if wanted == NewMessageIndications::STORE_AND_NOTIFY
+            && self.store_indications.is_some()
+            && self.dialect.refuses("AT+CNMI=2,1,0,0,0")
+        {
+            // Refused, and no fallback taken: not sent again on this opening.
+            return Ok(());
+        }
+        let stored = self.channel.run(&wanted).await;
+        if self.judge_optional(stored)?.is_some() {
+            self.indications = Some(wanted);
+            return Ok(());
+        }
+        self.indications = None;
+        if self.store_indications.is_some() {
+            return Ok(());
+        }
+        // Refused: a dialect, not a fault. Try what the modem says it supports, from the
+        // most to the least capable; with none, the periodic sweep finds the SMS.
+        self.refused("AT+CNMI=2,1,0,0,0").await;
+        let quick = self.context.settings.timeouts.quick;
+        let test = self.channel.raw("AT+CNMI=?", quick).await;
+        let answer = self.judge_optional(test)?.and_then(|response| {
+            response
+                .lines
+                .iter()
+                .map(|line| line.text().to_owned())
+                .find(|line| line.starts_with("+CNMI:"))
+        });
+        for candidate in NewMessageIndications::store_fallbacks(answer.as_deref()) {
+            let set = self.channel.run(&candidate).await;
+            if self.judge_optional(set)?.is_some() {
+                tracing::info!(
+                    port = self.context.path,
+                    indications = crate::at::command::Command::text(&candidate),
+                    "new-message indications set by a fallback"
+                );
+                self.store_indications = Some(candidate);
+                self.indications = Some(candidate);
+                return Ok(());
+            }
+        }
+        tracing::warn!(
+            port = self.context.path,
+            "the modem takes no new-message indications: SMS are found by the sweep"
+        );
+        // Remembered, so the fallbacks are not tried at every health poll.
+        self.store_indications = Some(NewMessageIndications::STORE_AND_NOTIFY);
         Ok(())
     }
 

@@ -267,6 +267,12 @@ impl Modem {
         self.sms_ready()?;
         match &command.op {
             Op::Set(args) => {
+                let max_mode = self.profile.quirks.cnmi_max_mode;
+                if let (Some(max), Some(mode)) = (max_mode, number(args, 0)?)
+                    && mode > u32::from(max)
+                {
+                    return Err(Failure::Error);
+                }
                 let limits = [3, 3, 3, 2, 1];
                 let mut cnmi = self.settings.cnmi;
                 for (field, limit) in limits.into_iter().enumerate() {
@@ -288,7 +294,10 @@ impl Modem {
                 let [mode, mt, bm, ds, bfr] = self.settings.cnmi;
                 lines(vec![format!("+CNMI: {mode},{mt},{bm},{ds},{bfr}")])
             }
-            Op::Test => lines(vec!["+CNMI: (0-3),(0-3),(0,2),(0-2),(0,1)".to_owned()]),
+            Op::Test => lines(vec![match self.profile.quirks.cnmi_max_mode {
+                Some(max) => format!("+CNMI: (0-{max}),(0-3),(0,2),(0-2),(0,1)"),
+                None => "+CNMI: (0-3),(0-3),(0,2),(0-2),(0,1)".to_owned(),
+            }]),
             Op::Exec => ok(),
         }
     }
