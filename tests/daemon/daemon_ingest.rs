@@ -76,6 +76,24 @@ impl Bench {
         .await
     }
 
+    /// One port of `personality` whose storage sweep is five minutes away: an SMS stored
+    /// within the test's bound came by its announcement, not by a sweep.
+    async fn one_without_sweeps(
+        personality: modempool::simulator::personality::Personality,
+    ) -> Bench {
+        Self::start_replaying(
+            1,
+            PersonalityChoice::One(personality),
+            Duration::from_secs(600),
+            PortSettings {
+                sweep_interval: Duration::from_secs(300),
+                ..settings(IngestMode::Store)
+            },
+            Vec::new(),
+        )
+        .await
+    }
+
     /// A rack whose port K plays the K-th of `replay` back.
     async fn start_replaying(
         ports: u32,
@@ -659,17 +677,7 @@ async fn a_stubborn_echo_is_no_answer_and_the_modem_stores_an_injected_sms() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cluttered_modems_announced_sms_that_reads_empty_is_read_again_at_once() {
     use modempool::simulator::personality::Personality;
-    let bench = Bench::start_replaying(
-        1,
-        PersonalityChoice::One(Personality::Cluttered),
-        Duration::from_secs(600),
-        PortSettings {
-            sweep_interval: Duration::from_secs(300),
-            ..settings(IngestMode::Store)
-        },
-        Vec::new(),
-    )
-    .await;
+    let bench = Bench::one_without_sweeps(Personality::Cluttered).await;
     bench.all_ready(1).await;
     let listed = bench.listings().await[0];
     bench
@@ -843,17 +851,7 @@ async fn every_models_operator_is_known_by_code_and_name_and_allocate_finds_it()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_cnmi_falls_back_and_sms_are_still_announced() {
     use modempool::simulator::personality::Personality;
-    let bench = Bench::start_replaying(
-        1,
-        PersonalityChoice::One(Personality::Terse),
-        Duration::from_secs(600),
-        PortSettings {
-            sweep_interval: Duration::from_secs(300),
-            ..settings(IngestMode::Store)
-        },
-        Vec::new(),
-    )
-    .await;
+    let bench = Bench::one_without_sweeps(Personality::Terse).await;
     bench.all_ready(1).await;
     let path = bench.daemon.ports()[0].path.clone();
     bench
