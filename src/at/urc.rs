@@ -421,7 +421,12 @@ pub fn parse_registration_response(line: &str) -> Option<Result<RegistrationResp
             return Err(malformed(urc, "no <n>"));
         };
         if tail.is_empty() {
-            return Err(malformed(urc, "no <stat> after <n>"));
+            // `+CREG: 1`: the URC's shape, which some firmware answers the read with until
+            // `+CREG=<n>` is set. The one field is `<stat>`; `<n>` is then 0 (no URCs).
+            return Ok(RegistrationResponse {
+                mode: 0,
+                registration: registration(urc, domain, std::slice::from_ref(mode))?,
+            });
         }
         Ok(RegistrationResponse {
             mode: number(urc, "<n>", mode)?,
@@ -972,8 +977,13 @@ mod tests {
             }))
         );
         assert_eq!(parse_registration_response("+CSQ: 20,99"), None);
+        // The URC's shape, as some firmware answers the read until `+CREG=<n>` is set: the
+        // one field is `<stat>`.
+        let bare = parse_registration_response("+CREG: 1").unwrap().unwrap();
+        assert_eq!(bare.mode, 0);
+        assert_eq!(bare.registration.status, RegistrationStatus::Home);
         assert!(matches!(
-            parse_registration_response("+CREG: 1"),
+            parse_registration_response("+CREG: x"),
             Some(Err(UrcError { urc: "+CREG", .. }))
         ));
     }

@@ -358,6 +358,9 @@ pub struct Quirks {
     /// The highest `+CNMI` `<mode>` taken (and listed by `+CNMI=?`); a higher one is
     /// `ERROR`. `None`: 0 to 3.
     pub cnmi_max_mode: Option<u8>,
+    /// `AT+CREG?` answers in the URC's shape, `+CREG: <stat>` without `<n>`, until the host
+    /// sets `AT+CREG=<n>`.
+    pub registration_bare_until_set: bool,
 }
 
 impl Quirks {
@@ -375,6 +378,7 @@ impl Quirks {
         urc_in_listing: None,
         bare_ok_first_read: false,
         cnmi_max_mode: None,
+        registration_bare_until_set: false,
     };
 }
 
@@ -838,7 +842,9 @@ pub const STUBBORN: Profile = Profile {
 /// - the first read of a message just announced by `+CMTI` is a bare `OK`, as if the slot
 ///   were empty (the SIM write not finished; seen on SIMCom and Quectel modules in
 ///   python-gsmmodem and serialport-gsm issues); it reads normally afterwards, so the daemon
-///   must read again rather than wait for the next sweep, and must never delete it unread.
+///   must read again rather than wait for the next sweep, and must never delete it unread;
+/// - `AT+CREG?` answers `+CREG: 1` (the URC's shape, no `<n>`) until `AT+CREG=<n>` is set,
+///   as some SIMCom firmware does after a reset.
 ///
 /// Otherwise it is [`GENERIC`].
 pub const CLUTTERED: Profile = Profile {
@@ -852,6 +858,7 @@ pub const CLUTTERED: Profile = Profile {
         spaced_fields: true,
         urc_in_listing: Some("+CIEV: \"MESSAGE\",1"),
         bare_ok_first_read: true,
+        registration_bare_until_set: true,
         ..Quirks::NONE
     },
     ..GENERIC

@@ -469,7 +469,10 @@ impl Modem {
             Op::Set(args) => {
                 let n = number_in(args, 0, 0..=2)?.unwrap_or(0) as u8;
                 match name.as_str() {
-                    "+CREG" => self.settings.creg = n,
+                    "+CREG" => {
+                        self.settings.creg = n;
+                        self.settings.creg_set = true;
+                    }
                     "+CGREG" => self.settings.cgreg = n,
                     _ => self.settings.cereg = n,
                 }
@@ -477,6 +480,13 @@ impl Modem {
             }
             Op::Read => {
                 let stat = self.registration();
+                if self.profile.quirks.registration_bare_until_set
+                    && name == "+CREG"
+                    && !self.settings.creg_set
+                {
+                    // The URC's shape, `<n>` left out, until the host sets `+CREG=<n>`.
+                    return lines(vec![format!("{name}: {stat}")]);
+                }
                 let mut line = format!("{name}: {current},{stat}");
                 if current == 2 && stat == 1 {
                     line.push_str(&self.location_fields(&name));

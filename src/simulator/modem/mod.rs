@@ -189,6 +189,9 @@ struct Settings {
     cscs: Charset,
     /// TS 27.007 §7.2 `+CREG`, §10.1.20 `+CGREG`, §10.1.22 `+CEREG` `<n>`.
     creg: u8,
+    /// Whether `+CREG=<n>` was set since power-on (the `registration_bare_until_set`
+    /// quirk answers `+CREG?` without `<n>` until then).
+    creg_set: bool,
     cgreg: u8,
     cereg: u8,
     /// TS 27.007 §7.3 `+COPS` `<format>`.
@@ -214,6 +217,7 @@ impl Settings {
             csms: 0,
             cscs: Charset::parse(profile.cscs_default).unwrap_or(Charset::Ira),
             creg: 0,
+            creg_set: false,
             cgreg: 0,
             cereg: 0,
             cops_format: 0,

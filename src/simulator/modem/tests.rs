@@ -1386,3 +1386,13 @@ fn the_cluttered_modem_lists_as_its_quirks_say() {
         "{listing:?}"
     );
 }
+
+/// The cluttered modem answers `+CREG?` in the URC's shape until `+CREG=<n>` is set.
+#[test]
+fn the_cluttered_modems_registration_read_lacks_n_until_set() {
+    let mut bench = Bench::booted(Personality::Cluttered);
+    bench.at("ATE0");
+    assert_eq!(bench.at("AT+CREG?"), "\r\n+CREG: 1\r\n\r\nOK\r\n");
+    assert_eq!(bench.at("AT+CREG=1"), "\r\nOK\r\n");
+    assert_eq!(bench.at("AT+CREG?"), "\r\n+CREG: 1, 1\r\n\r\nOK\r\n");
+}
