@@ -262,12 +262,7 @@ impl Writer {
         for secret in &self.secrets {
             text = text.replace(secret.as_str(), REDACTED);
         }
-        if !text.is_empty() || bytes.starts_with(b">") {
-            let text = if text.is_empty() {
-                "> ".to_owned()
-            } else {
-                text
-            };
+        if !text.is_empty() {
             self.push_line(Direction::Rx, text, at);
         }
     }

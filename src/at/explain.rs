@@ -146,21 +146,13 @@ pub fn explain(transcript: &Transcript) -> Vec<Explained> {
                         Event::Line(received) => {
                             let index = take();
                             let route = route_line(received.text(), route_prefix);
-                            if matches!(route, Route::Final(_)) {
-                                explained.push(routed(
-                                    index,
-                                    received.into_text(),
-                                    route,
-                                    in_flight.take(),
-                                ));
+                            // A final result ends the command in flight.
+                            let command = if matches!(route, Route::Final(_)) {
+                                in_flight.take()
                             } else {
-                                explained.push(routed(
-                                    index,
-                                    received.into_text(),
-                                    route,
-                                    in_flight.clone(),
-                                ));
-                            }
+                                in_flight.clone()
+                            };
+                            explained.push(routed(index, received.into_text(), route, command));
                         }
                         Event::PduLine { header, pdu } => {
                             let header_index = take();

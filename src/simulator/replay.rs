@@ -23,6 +23,7 @@
 
 use std::collections::BTreeSet;
 
+use super::modem::parse::{self, Op};
 use crate::at::FinalResult;
 use crate::at::command::prefix_of;
 use crate::at::transcript::{Direction, Transcript};
@@ -48,41 +49,28 @@ struct Key {
 }
 
 impl Key {
+    /// The first command of a command line, by the simulated modem's own V.250 parser; a
+    /// bare `AT` is the action with no name. A basic command with a number (`ATE0`, `AT&C1`)
+    /// counts as a set.
     fn of(line: &str) -> Option<Key> {
-        let line = line.trim();
-        let body = line
-            .get(..2)
-            .filter(|at| at.eq_ignore_ascii_case("AT"))
-            .and_then(|_| line.get(2..))?;
-        if body.starts_with(['+', '^', '*', '$', '#', '%', '_']) {
-            let end = body.find(['=', '?']).unwrap_or(body.len());
-            let rest = &body[end..];
-            let form = if rest.starts_with("=?") {
-                Form::Test
-            } else if rest.starts_with('?') {
-                Form::Read
-            } else if rest.starts_with('=') {
-                Form::Set
-            } else {
-                Form::Action
-            };
+        let commands = parse::commands(parse::after_prefix(line.trim())?).ok()?;
+        let Some(first) = commands.first() else {
             return Some(Key {
-                name: body[..end].to_ascii_uppercase(),
-                form,
+                name: String::new(),
+                form: Form::Action,
             });
-        }
-        // A basic command: `&` and a letter, or a letter, then digits or `?`.
-        let letters = if body.starts_with('&') { 2 } else { 1 };
-        let name = body.get(..letters).unwrap_or(body).to_ascii_uppercase();
-        let rest = body.get(letters..).unwrap_or("");
-        let form = if rest.starts_with('?') {
-            Form::Read
-        } else if rest.is_empty() {
-            Form::Action
-        } else {
-            Form::Set
         };
-        Some(Key { name, form })
+        let form = match &first.op {
+            Op::Exec if first.number.is_some() => Form::Set,
+            Op::Exec => Form::Action,
+            Op::Read => Form::Read,
+            Op::Test => Form::Test,
+            Op::Set(_) => Form::Set,
+        };
+        Some(Key {
+            name: first.name.clone(),
+            form,
+        })
     }
 }
 

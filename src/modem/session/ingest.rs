@@ -24,6 +24,15 @@ use super::{Session, Step};
 /// periodic sweep is left to find it.
 const RECHECKS: u8 = 3;
 
+/// The read of the store after `attempts` rechecks so far: 1 s, 2 s, then 4 s away, and
+/// none after [`RECHECKS`].
+fn next_recheck(attempts: u8) -> Option<(tokio::time::Instant, u8)> {
+    (attempts < RECHECKS).then(|| {
+        let wait = Duration::from_secs(1 << attempts);
+        (tokio::time::Instant::now() + wait, attempts + 1)
+    })
+}
+
 impl Session<'_> {
     /// Makes `name` the storage `+CMGR`, `+CMGL` and `+CMGD` act on; new SMS keep going to
     /// the SIM. Returns whether the modem accepted it.
@@ -85,12 +94,7 @@ impl Session<'_> {
     pub(super) async fn recheck(&mut self) -> Step<()> {
         let attempts = self.recheck.map_or(0, |(_, attempts)| attempts);
         let found = self.drain().await?;
-        if found == 0 && attempts < RECHECKS {
-            let wait = Duration::from_secs(1 << attempts);
-            self.recheck = Some((tokio::time::Instant::now() + wait, attempts + 1));
-        } else {
-            self.recheck = None;
-        }
+        self.recheck = (found == 0).then(|| next_recheck(attempts)).flatten();
         Ok(())
     }
 
@@ -201,7 +205,7 @@ impl Session<'_> {
             index,
             "an announced SMS reads empty; reading the store again in 1 s"
         );
-        self.recheck = Some((tokio::time::Instant::now() + Duration::from_secs(1), 1));
+        self.recheck = next_recheck(0);
     }
 
     /// `+CMT` / `+CDS`: commit, then acknowledge at once, so the network does not resend and

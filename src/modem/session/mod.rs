@@ -67,6 +67,9 @@ pub struct SessionContext<'a> {
     pub retrying: bool,
 }
 
+/// [`NewMessageIndications::STORE_AND_NOTIFY`] as the dialect remembers its refusal.
+const STORE_AND_NOTIFY_COMMAND: &str = "AT+CNMI=2,1,0,0,0";
+
 /// Two timeouts in a row mean the modem has stopped answering; one may be a slow SIM.
 const TIMEOUTS_BEFORE_UNRESPONSIVE: u32 = 2;
 
@@ -99,8 +102,9 @@ pub struct Session<'a> {
     recheck: Option<(tokio::time::Instant, u8)>,
     /// The commands this modem refused, so that none is sent again.
     dialect: Dialect,
-    /// The store-and-announce indications this modem takes, once a fallback was needed
-    /// (`None`: [`NewMessageIndications::STORE_AND_NOTIFY`], the first choice).
+    /// The fallback store-and-announce indications this modem took after it refused
+    /// [`NewMessageIndications::STORE_AND_NOTIFY`]; `None` while that first choice is not
+    /// refused, or when no fallback was taken either (the dialect then says it was refused).
     store_indications: Option<NewMessageIndications>,
     consecutive_timeouts: u32,
 }
@@ -519,16 +523,12 @@ impl<'a> Session<'a> {
                 "direct delivery refused; storing instead"
             );
         }
-        let wanted = self
-            .store_indications
-            .unwrap_or(NewMessageIndications::STORE_AND_NOTIFY);
-        if wanted == NewMessageIndications::STORE_AND_NOTIFY
-            && self.store_indications.is_some()
-            && self.dialect.refuses("AT+CNMI=2,1,0,0,0")
-        {
-            // Refused, and no fallback taken: not sent again on this opening.
-            return Ok(());
-        }
+        let wanted = match self.store_indications {
+            Some(fallback) => fallback,
+            // Refused before, and no fallback taken: not sent again on this opening.
+            None if self.dialect.refuses(STORE_AND_NOTIFY_COMMAND) => return Ok(()),
+            None => NewMessageIndications::STORE_AND_NOTIFY,
+        };
         let stored = self.channel.run(&wanted).await;
         if self.judge_optional(stored)?.is_some() {
             self.indications = Some(wanted);
@@ -540,7 +540,7 @@ impl<'a> Session<'a> {
         }
         // Refused: a dialect, not a fault. Try what the modem says it supports, from the
         // most to the least capable; with none, the periodic sweep finds the SMS.
-        self.refused("AT+CNMI=2,1,0,0,0").await;
+        self.refused(STORE_AND_NOTIFY_COMMAND).await;
         let quick = self.context.settings.timeouts.quick;
         let test = self.channel.raw("AT+CNMI=?", quick).await;
         let answer = self.judge_optional(test)?.and_then(|response| {
@@ -567,8 +567,6 @@ impl<'a> Session<'a> {
             port = self.context.path,
             "the modem takes no new-message indications: SMS are found by the sweep"
         );
-        // Remembered, so the fallbacks are not tried at every health poll.
-        self.store_indications = Some(NewMessageIndications::STORE_AND_NOTIFY);
         Ok(())
     }
 
@@ -812,7 +810,13 @@ impl<'a> Session<'a> {
         let registration = self.channel.run(&RegistrationQuery).await;
         if let Some(registration) = self.judge(registration)? {
             let registered = registration.registration.status.is_registered();
-            let changed = self.context.status.borrow().registered != Some(registered);
+            // A first answer after the probe is no change: the probe read the operator.
+            let changed = self
+                .context
+                .status
+                .borrow()
+                .registered
+                .is_some_and(|was| was != registered);
             self.publish(|status| status.registered = Some(registered));
             self.refresh_operator(changed).await?;
         }

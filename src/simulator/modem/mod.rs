@@ -22,7 +22,7 @@ mod commands;
 mod faults;
 mod framing;
 mod network;
-mod parse;
+pub(super) mod parse;
 mod sms_commands;
 mod storage;
 

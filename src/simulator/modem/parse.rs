@@ -7,7 +7,7 @@
 
 /// One command of a command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Command {
+pub(in crate::simulator) struct Command {
     /// The name in upper case: `E`, `&F`, `S`, `D`, `+CMGF`, `^CURC`, ...
     pub name: String,
     /// The number after a basic command (`E0` → 0, `S3` → 3); `None` when absent.
@@ -18,7 +18,7 @@ pub(super) struct Command {
 
 /// The four forms of V.250 §5.4.2 (extended) and §5.3 (basic, `S`-registers).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Op {
+pub(in crate::simulator) enum Op {
     /// `+CMD` / `E0`: execute.
     Exec,
     /// `+CMD?` / `S3?`: read the current value.
@@ -31,7 +31,7 @@ pub(super) enum Op {
 
 /// One parameter of a set command (V.250 §5.4.2.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Arg {
+pub(in crate::simulator) enum Arg {
     /// Omitted: `AT+CMGD=1,` or `AT+CNMI=2,,0`.
     Empty,
     /// A numeric or bare constant, spaces trimmed.
@@ -52,7 +52,7 @@ impl Arg {
 
 /// The body of a command line after `AT`, or `None` when the line holds no `AT`: a DCE
 /// ignores everything before the `AT` prefix (V.250 §5.2.1), and a line without one.
-pub(super) fn after_prefix(line: &str) -> Option<&str> {
+pub(in crate::simulator) fn after_prefix(line: &str) -> Option<&str> {
     let bytes = line.as_bytes();
     let start = bytes.windows(2).position(|pair| {
         pair[0].eq_ignore_ascii_case(&b'A') && pair[1].eq_ignore_ascii_case(&b'T')
@@ -66,7 +66,7 @@ pub(super) fn is_repeat(line: &[u8]) -> bool {
 }
 
 /// Splits the body of a command line into commands.
-pub(super) fn commands(body: &str) -> Result<Vec<Command>, ()> {
+pub(in crate::simulator) fn commands(body: &str) -> Result<Vec<Command>, ()> {
     let chars: Vec<char> = body.chars().collect();
     let mut commands = Vec::new();
     let mut at = 0;
@@ -76,7 +76,8 @@ pub(super) fn commands(body: &str) -> Result<Vec<Command>, ()> {
             at += 1;
             continue;
         }
-        if matches!(ch, '+' | '^' | '*' | '$' | '#' | '%' | '!') {
+        // `_`: Option's extended commands (`AT_OSSYS?`).
+        if matches!(ch, '+' | '^' | '*' | '$' | '#' | '%' | '!' | '_') {
             let (command, next) = extended(&chars, at)?;
             commands.push(command);
             at = next;
